@@ -1,0 +1,138 @@
+package doctor
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
+)
+
+// rsaKeys writes an RSA-2048 and an RSA-3072 key pair made by the real
+// openssl into dir.
+func rsaKeys(t *testing.T, dir string) {
+	t.Helper()
+	for _, bits := range []string{"2048", "3072"} {
+		opensslRun(t, dir, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:"+bits, "-out", "priv"+bits+".pem")
+		opensslRun(t, dir, "pkey", "-in", "priv"+bits+".pem", "-pubout", "-out", "pub"+bits+".pem")
+	}
+}
+
+func TestDiagnoseRSAWithPrivateKey(t *testing.T) {
+	dir := t.TempDir()
+	rsaKeys(t, dir)
+	write(t, dir, "key.bin", "0123456789abcdef0123456789abcdef\n")
+	priv, err := ParseRSAPrivateKey(read(t, dir, "priv2048.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := func(pub string, opts ...string) []byte {
+		args := append([]string{"pkeyutl", "-encrypt", "-pubin", "-inkey", pub, "-in", "key.bin", "-out", "ct.bin"}, opts...)
+		opensslRun(t, dir, args...)
+		return read(t, dir, "ct.bin")
+	}
+	oaep := []string{"-pkeyopt", "rsa_padding_mode:oaep"}
+	cases := []struct {
+		name    string
+		ct      []byte
+		want    string
+		ok      bool
+		alg     string
+		cause   string
+		noFound string // a note expected when nothing is found
+	}{
+		{name: "OAEP SHA-256 as KMS wants", ct: enc("pub2048.pem", append(oaep, "-pkeyopt", "rsa_oaep_md:sha256")...), want: AlgOAEPSHA256, ok: true, alg: AlgOAEPSHA256, cause: "KMS decrypts as RSAES_OAEP_SHA_256"},
+		{name: "MGF1-SHA-1 under SHA-256 (SunJCE default)", ct: enc("pub2048.pem", append(oaep, "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha1")...), want: AlgOAEPSHA256, cause: "MGF1 with SHA-1"},
+		{name: "SHA-1 where SHA-256 promised", ct: enc("pub2048.pem", oaep...), want: AlgOAEPSHA256, alg: AlgOAEPSHA1, cause: "OAEP with sha1"},
+		{name: "PKCS#1 v1.5 (rsa_oaep_md without padding mode)", ct: enc("pub2048.pem", "-pkeyopt", "rsa_oaep_md:sha256"), want: AlgOAEPSHA256, cause: "PKCS#1 v1.5"},
+		{name: "OAEP SHA-384", ct: enc("pub2048.pem", append(oaep, "-pkeyopt", "rsa_oaep_md:sha384")...), cause: "label hash sha384 and MGF1 hash sha384"},
+		{name: "OAEP SHA-512 label, SHA-224 MGF1", ct: enc("pub2048.pem", append(oaep, "-pkeyopt", "rsa_oaep_md:sha512", "-pkeyopt", "rsa_mgf1_md:sha224")...), cause: "label hash sha512 and MGF1 hash sha224"},
+		{name: "base64 text instead of bytes", ct: []byte(base64.StdEncoding.EncodeToString(enc("pub2048.pem", append(oaep, "-pkeyopt", "rsa_oaep_md:sha256")...)) + "\n"), alg: AlgOAEPSHA256, cause: "sent as base64 text"},
+		{name: "encrypted to another key size", ct: enc("pub3072.pem", append(oaep, "-pkeyopt", "rsa_oaep_md:sha256")...), noFound: "it was encrypted to an RSA_3072 key"},
+		{name: "truncated", ct: enc("pub2048.pem", oaep...)[:200], noFound: "truncated"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := DiagnoseRSA(context.Background(), RSARequest{Ciphertext: tc.ct, Private: priv, Want: tc.want, Expect: []byte("0123456789abcdef0123456789abcdef\n")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.noFound != "" {
+				if rep.Found != nil || len(rep.Notes) == 0 || !strings.Contains(rep.Notes[0], tc.noFound) {
+					t.Fatalf("found %+v, notes %q; want no finding and a note with %q", rep.Found, rep.Notes, tc.noFound)
+				}
+				return
+			}
+			if rep.Found == nil {
+				t.Fatalf("nothing found; tried %q, notes %q", rep.Tried, rep.Notes)
+			}
+			f := rep.Found
+			if f.OK != tc.ok || f.KMSAlgorithm != tc.alg || !strings.Contains(f.Cause, tc.cause) {
+				t.Errorf("OK=%v alg=%q cause %q; want OK=%v alg=%q cause with %q", f.OK, f.KMSAlgorithm, f.Cause, tc.ok, tc.alg, tc.cause)
+			}
+		})
+	}
+}
+
+// TestDiagnoseRSAThroughKMS asks the in-process KMS fake, as `doctor rsa
+// --key-id` does: SHA-1 OAEP from rsautl where SHA-256 was promised.
+func TestDiagnoseRSAThroughKMS(t *testing.T) {
+	srv, err := kmsfake.New(kmsfake.Options{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { hs.Close(); srv.Close() })
+	client := kms.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "kmsconformtest", SecretAccessKey: "kmsconformtest"}, nil
+	})}, func(o *kms.Options) { o.BaseEndpoint = aws.String(hs.URL) })
+	ctx := context.Background()
+	ck, err := client.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeEncryptDecrypt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(ck.KeyMetadata.KeyId)
+	pub, err := client.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x509.ParsePKIXPublicKey(pub.PublicKey); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pub.pem"), pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub.PublicKey}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "key.bin", "a 32-byte key for the data......")
+	opensslRun(t, dir, "pkeyutl", "-encrypt", "-pubin", "-inkey", "pub.pem", "-pkeyopt", "rsa_padding_mode:oaep", "-in", "key.bin", "-out", "ct.bin")
+	key := &KMSKey{Client: client, KeyID: id}
+	rep, err := DiagnoseRSA(ctx, RSARequest{Ciphertext: read(t, dir, "ct.bin"), KMS: key, Want: AlgOAEPSHA256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Found == nil || rep.Found.KMSAlgorithm != AlgOAEPSHA1 || rep.Found.OK || !strings.Contains(rep.Found.Cause, "where RSAES_OAEP_SHA_256 was promised") {
+		t.Fatalf("finding %+v, tried %q", rep.Found, rep.Tried)
+	}
+	if string(rep.Found.Plaintext) != "a 32-byte key for the data......" {
+		t.Errorf("plaintext %q", rep.Found.Plaintext)
+	}
+	// PKCS#1 v1.5 is beyond KMS: without the private key nothing decrypts.
+	opensslRun(t, dir, "pkeyutl", "-encrypt", "-pubin", "-inkey", "pub.pem", "-in", "key.bin", "-out", "ct1.bin")
+	rep, err = DiagnoseRSA(ctx, RSARequest{Ciphertext: read(t, dir, "ct1.bin"), KMS: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Found != nil || len(rep.Tried) != 2 {
+		t.Fatalf("finding %+v, tried %q; want nothing after the two KMS algorithms", rep.Found, rep.Tried)
+	}
+}

@@ -1,0 +1,15 @@
+"""Broken: MGF1 with SHA-256 but a SHA-1 label hash; KMS needs the same
+hash for both. Usage: python3 oaep_mismatched.py PUBKEY.pem IN OUT"""
+import sys
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding
+
+pem, src, dst = sys.argv[1:4]
+with open(pem, "rb") as f:
+    pub = serialization.load_pem_public_key(f.read())
+with open(src, "rb") as f:
+    data = f.read()
+ct = pub.encrypt(data, padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA1(), label=None))
+with open(dst, "wb") as f:
+    f.write(ct)

@@ -1,0 +1,12 @@
+// Package flows defines every documented openssl ⇄ AWS KMS flow once, as
+// steps over three roles — the producer's openssl (the partner side), the
+// consumer's openssl (the owner side) and a KMS — and runs them as cells:
+// one flow × parameter case × producer engine × consumer engine.
+//
+// A reader finds each flow in one file (flow01_*.go … flow09_*.go) and sees
+// from it every command it runs. Expectations are data (Expectation, Rule,
+// Need): a cell must pass, must fail with a named reason, or is not
+// applicable for a stated reason decided from the engines' compat profiles.
+// The outcome of every cell is a Cell (result.go), JSON-serialisable, which
+// the Ginkgo suite, `kmsconform run`, the container matrix and reports share.
+package flows

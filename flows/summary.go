@@ -1,0 +1,82 @@
+package flows
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"time"
+)
+
+// Tally counts a flow's cells by verdict.
+type Tally struct {
+	ExpectedPass, ExpectedFail, Unexpected, NotApplicable int
+}
+
+// Tallies counts the cells of r per flow.
+func Tallies(r *Report) map[int]*Tally {
+	out := map[int]*Tally{}
+	for _, c := range r.Cells {
+		t := out[c.Flow]
+		if t == nil {
+			t = &Tally{}
+			out[c.Flow] = t
+		}
+		switch c.Verdict {
+		case ExpectedPass:
+			t.ExpectedPass++
+		case ExpectedFail:
+			t.ExpectedFail++
+		case Skipped:
+			t.NotApplicable++
+		default:
+			t.Unexpected++
+		}
+	}
+	return out
+}
+
+// WriteSummary prints the one-screen summary of r: one line per flow with
+// its cells expected-pass / expected-fail / unexpected / n/a, then the
+// unexpected cells by ID.
+func WriteSummary(w io.Writer, r *Report) {
+	ts := Tallies(r)
+	ids := make([]int, 0, len(ts))
+	titles := map[int]string{}
+	for _, c := range r.Cells {
+		titles[c.Flow] = c.FlowTitle
+	}
+	for id := range ts {
+		ids = append(ids, id)
+	}
+	sort.Ints(ids)
+	fmt.Fprintf(w, "kmsconform run: %d cells in %s; KMS: %s\n", len(r.Cells), time.Duration(r.Duration).Round(time.Millisecond), r.KMS)
+	for _, e := range r.Engines {
+		fmt.Fprintf(w, "  engine %-14s %s (profile %s)\n", e.Name, e.Version, e.Profile)
+	}
+	fmt.Fprintf(w, "%-5s %-50s %6s %6s %6s %5s\n", "flow", "title", "pass", "fail*", "UNEXP", "n/a")
+	var all Tally
+	for _, id := range ids {
+		t := ts[id]
+		title := titles[id]
+		if len(title) > 50 {
+			title = title[:47] + "..."
+		}
+		fmt.Fprintf(w, "%-5d %-50s %6d %6d %6d %5d\n", id, title, t.ExpectedPass, t.ExpectedFail, t.Unexpected, t.NotApplicable)
+		all.ExpectedPass += t.ExpectedPass
+		all.ExpectedFail += t.ExpectedFail
+		all.Unexpected += t.Unexpected
+		all.NotApplicable += t.NotApplicable
+	}
+	fmt.Fprintf(w, "%-5s %-50s %6d %6d %6d %5d\n", "all", "(fail* = failed as expected, fix verified)", all.ExpectedPass, all.ExpectedFail, all.Unexpected, all.NotApplicable)
+	n := 0
+	for _, c := range r.Cells {
+		if c.Verdict == Unexpected {
+			if n == 10 {
+				fmt.Fprintf(w, "  ... and %d more unexpected cells (see results.json)\n", all.Unexpected-10)
+				break
+			}
+			fmt.Fprintf(w, "UNEXPECTED %s: %s\n", c.ID, c.Message)
+			n++
+		}
+	}
+}

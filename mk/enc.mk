@@ -1,0 +1,18 @@
+# enc/rand part: the oracle's enc throughput against the host openssl.
+.PHONY: bench-enc
+BENCH_TARGETS += bench-enc
+
+# bench-enc: 1 GiB aes-256-cbc, encrypt and decrypt, oracle (bin/kmsconform
+# openssl enc, a separate process) vs host openssl in the same run; prints
+# both throughputs, the ratio and the oracle's peak RSS.
+bench-enc: build
+	$(GO) run ./internal/benchenc -oracle $(BIN) $(BENCH_ENC_FLAGS)
+
+# fuzz-enc: a short fuzzing run of the enc and base64 readers (their seed
+# corpora also run as unit tests in `go test`).
+.PHONY: fuzz-enc
+TEST_EXTRA += fuzz-enc
+fuzz-enc:
+	$(GO) test ./oracle -run '^$$' -fuzz '^FuzzDecrypt$$' -fuzztime 10s
+	$(GO) test ./oracle -run '^$$' -fuzz '^FuzzBase64Reader$$' -fuzztime 10s
+	$(GO) test ./opensslcli -run '^$$' -fuzz '^FuzzEncArgs$$' -fuzztime 10s
