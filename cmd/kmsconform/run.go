@@ -18,6 +18,7 @@ import (
 	// openssl-X engines: real openssl builds in containers (kmsconform images build).
 	_ "github.com/kmsconform/kmsconform/engine/container"
 	"github.com/kmsconform/kmsconform/flows"
+	"github.com/kmsconform/kmsconform/render"
 )
 
 func init() {
@@ -31,7 +32,7 @@ func runFlows(args []string) int {
 	enginesFlag := fs.String("engines", "host,oracle", "comma-separated openssl engines (host, host:/path, oracle, oracle@1.0.2, oracle-bin, openssl-3.5, ...)")
 	flowsFlag := fs.String("flows", "", "comma-separated flow numbers (default: all)")
 	endpoint := fs.String("kms-endpoint", os.Getenv("AWS_ENDPOINT_URL"), "KMS endpoint URL with the standard AWS credential chain (default: $AWS_ENDPOINT_URL, else the in-process fake)")
-	reportDir := fs.String("report", "", "write junit.xml and results.json to this directory")
+	reportDir := fs.String("report", "", "write junit.xml, results.json, report.md and report.html to this directory")
 	shard := fs.String("shard", "", "run only slice I of N of the cells, e.g. 2/4")
 	parallel := fs.Int("parallel", 0, "cells run at once (default 2 x CPUs)")
 	fs.Usage = func() {
@@ -71,15 +72,7 @@ func runFlows(args []string) int {
 	}
 	defer k.Close()
 
-	opts := flows.Options{Cells: cells, KMS: k, Parallel: *parallel}
-	if runIsTerminal(os.Stderr) {
-		opts.Progress = func(done, total int, c *flows.Cell) {
-			fmt.Fprintf(os.Stderr, "\r\033[K[%d/%d] %s %s", done, total, c.Verdict, c.ID)
-			if done == total {
-				fmt.Fprintln(os.Stderr)
-			}
-		}
-	}
+	opts := flows.Options{Cells: cells, KMS: k, Parallel: *parallel, Progress: render.Progress(os.Stderr)}
 	rep, err := flows.Run(ctx, opts)
 	if rep == nil {
 		return runFailure(err.Error(), "check that every engine in --engines exists (`kmsconform run --engines host` uses only the openssl on PATH)")
@@ -150,11 +143,14 @@ func runWriteReport(dir string, rep *flows.Report) error {
 	if err := write("junit.xml", func(w io.Writer) error { return flows.WriteJUnit(w, rep) }); err != nil {
 		return err
 	}
-	return write("results.json", func(w io.Writer) error {
+	if err := write("results.json", func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
-	})
+	}); err != nil {
+		return err
+	}
+	return render.Write(dir, rep)
 }
 
 func runUsageError(msg, hint string) int {
@@ -167,7 +163,3 @@ func runFailure(msg, hint string) int {
 	return 1
 }
 
-func runIsTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
