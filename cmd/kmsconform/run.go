@@ -162,4 +162,3 @@ func runFailure(msg, hint string) int {
 	fmt.Fprintf(os.Stderr, "kmsconform: error: %s\nkmsconform: hint: %s\n", msg, hint)
 	return 1
 }
-
