@@ -91,34 +91,7 @@ func runPkeyutl(env *Env, args []string) int {
 	if !ok {
 		return 1
 	}
-	in, err := readInput(env, a.str("in"))
-	if err != nil {
-		env.Errorf("Can't open \"%s\" for reading, %s\n", a.str("in"), syscallText(err))
-		return 1
-	}
-	// Like openssl, create (truncate) the output file before the operation:
-	// a failed operation leaves it empty.
-	if name := a.str("out"); name != "" && name != "-" {
-		if err := writeOutput(env, name, nil, op == "decrypt"); err != nil {
-			openOutputError(env, name, err)
-			return 1
-		}
-	}
-	var out []byte
-	if op == "encrypt" {
-		out, err = rsaEncrypt(rsaPub, in, pad)
-	} else {
-		out, err = rsaDecrypt(priv.(*rsa.PrivateKey), in, pad)
-	}
-	if err != nil {
-		pkeyErr(env, "Public Key operation error", err)
-		return 1
-	}
-	if err := writeOutput(env, a.str("out"), out, op == "decrypt"); err != nil {
-		openOutputError(env, a.str("out"), err)
-		return 1
-	}
-	return 0
+	return runRSACipher(env, a, op, rsaPub, priv, pad, "Public Key operation error")
 }
 
 // parseRSAPkeyopts applies -pkeyopt values in order, as openssl 3.0 does:

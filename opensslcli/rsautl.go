@@ -1,6 +1,7 @@
 package opensslcli
 
 import (
+	"crypto"
 	"crypto/rsa"
 
 	"github.com/kmsconform/kmsconform/oracle"
@@ -66,13 +67,19 @@ func runRsautl(env *Env, args []string) int {
 		env.Errorf("rsautl: Error initializing context\n00000000:error:03000096:digital envelope routines:evp_pkey_asym_cipher_init:operation not supported for this keytype:../crypto/evp/asymcipher.c:188:\n")
 		return 1
 	}
+	return runRSACipher(env, a, op, rsaPub, priv, pad, "RSA operation error")
+}
+
+// runRSACipher is the common end of pkeyutl and rsautl -encrypt/-decrypt:
+// read -in, create (truncate) -out first as openssl does (so a failed
+// operation leaves it empty), run the operation and write the result.
+// failMsg is the command's own first error line.
+func runRSACipher(env *Env, a *keyArgs, op string, pub *rsa.PublicKey, priv crypto.PrivateKey, pad rsaPadding, failMsg string) int {
 	in, err := readInput(env, a.str("in"))
 	if err != nil {
 		env.Errorf("Can't open \"%s\" for reading, %s\n", a.str("in"), syscallText(err))
 		return 1
 	}
-	// Like openssl, create (truncate) the output file before the operation:
-	// a failed operation leaves it empty.
 	if name := a.str("out"); name != "" && name != "-" {
 		if err := writeOutput(env, name, nil, op == "decrypt"); err != nil {
 			openOutputError(env, name, err)
@@ -81,12 +88,12 @@ func runRsautl(env *Env, args []string) int {
 	}
 	var out []byte
 	if op == "encrypt" {
-		out, err = rsaEncrypt(rsaPub, in, pad)
+		out, err = rsaEncrypt(pub, in, pad)
 	} else {
 		out, err = rsaDecrypt(priv.(*rsa.PrivateKey), in, pad)
 	}
 	if err != nil {
-		pkeyErr(env, "RSA operation error", err)
+		pkeyErr(env, failMsg, err)
 		return 1
 	}
 	if err := writeOutput(env, a.str("out"), out, op == "decrypt"); err != nil {

@@ -6,14 +6,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/kmsconform/kmsconform/doctor"
 )
 
 // kmsConn is the KMS endpoint a run talks to and the keys it created.
@@ -31,18 +30,10 @@ func dialKMS(ctx context.Context, endpoint string, fake bool) (*kmsConn, error) 
 	if fake {
 		return startFake()
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(60*time.Second)))
+	c, err := doctor.NewKMSClient(ctx, endpoint)
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, and AWS_REGION)", err)
+		return nil, err
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	c := kms.NewFromConfig(cfg, func(o *kms.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	})
 	return &kmsConn{client: c, endpoint: endpoint}, nil
 }
 

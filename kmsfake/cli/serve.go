@@ -61,6 +61,9 @@ func Main(args []string) int {
 	quiet := fs.Bool("quiet", false, "do not log one line per request")
 	if err := fs.Parse(args[1:]); err != nil {
 		kmsUsage(os.Stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
 		return kmsFail("%v", "run `kmsconform kms --help` for the flags", err)
 	}
 	if fs.NArg() > 0 {
