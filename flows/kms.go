@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // DefaultRegion is the region used for the in-process fake and when the
@@ -95,7 +97,30 @@ func OpenKMS(ctx context.Context, endpoint string) (*KMS, error) {
 			o.BaseEndpoint = aws.String(ep)
 		}
 	})
+	k.Label += "; server: " + serverOf(ctx, k.Client)
 	return k, nil
+}
+
+// serverOf names the KMS behind c for the report header: the HTTP Server
+// header of a ListKeys answer (kmsconform's fake and moto send one; AWS
+// answers without it), or why it could not be asked.
+func serverOf(ctx context.Context, c *kms.Client) string {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	out, err := c.ListKeys(ctx, &kms.ListKeysInput{Limit: aws.Int32(1)})
+	if err != nil {
+		var ae smithy.APIError
+		if errors.As(err, &ae) {
+			return "not known (ListKeys: " + ae.ErrorCode() + ")"
+		}
+		return "not known (ListKeys failed)"
+	}
+	if raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); ok {
+		if s := raw.Header.Get("Server"); s != "" {
+			return s
+		}
+	}
+	return "not stated"
 }
 
 // Close stops the in-process fake, if one was started.

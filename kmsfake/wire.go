@@ -112,6 +112,7 @@ func (s *Server) write(w http.ResponseWriter, c *call, resp any, err error) int 
 	hdr := w.Header()
 	hdr.Set("Content-Type", jsonType)
 	hdr.Set("X-Amzn-Requestid", requestID())
+	hdr.Set("Server", ServerHeader)
 	status := http.StatusOK
 	var body []byte
 	if err != nil {
