@@ -16,7 +16,7 @@ images-prune: build
 test-crossversion: images
 	@mkdir -p $(REPORT)
 	KMSCONFORM_LINES=$(CONTAINER_LINES) $(GO) test -count=1 -timeout 30m ./suites/crossversion \
-		-ginkgo.junit-report=$(CURDIR)/$(REPORT)/crossversion-junit.xml $(CROSSVERSION_ARGS)
+		-ginkgo.fail-on-empty -ginkgo.junit-report=$(CURDIR)/$(REPORT)/crossversion-junit.xml $(CROSSVERSION_ARGS)
 
 # bench-matrix: full matrix with warm images (time, cells/s, split), then
 # the per-exec overhead of containers against the host binary.
