@@ -52,7 +52,7 @@ func runEC(env *Env, args []string) int {
 		env.Errorf("unable to load Key\n")
 		return 1
 	}
-	if pre30(env.Profile) {
+	if env.Profile.ECReadsOnlyEC {
 		// 1.1.1 reads EC keys only (checked with 1.1.1w).
 		_, pubEC := pub.(*ecdsa.PublicKey)
 		_, privEC := priv.(*ecdsa.PrivateKey)

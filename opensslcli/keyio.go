@@ -172,14 +172,6 @@ func syscallText(err error) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// pre30 reports whether the profile stands for a line before OpenSSL 3.0
-// (1.0.2, 1.1.1, LibreSSL). oracle.Profile has no fields of its own for the
-// two key-command differences that depend on it — `rsa` writes PKCS#1
-// private keys, and pkeyutl refuses rsa_oaep_md/rsa_mgf1_md unless
-// rsa_padding_mode:oaep came first (checked with 1.1.1w) — and the kdf
-// command arrived in the same release, so its absence marks those lines.
-func pre30(p oracle.Profile) bool { return !p.KDFCommand }
-
 // keyForm is the -inform/-keyform/-outform value: "", "PEM" or "DER".
 func keyForm(env *Env, prog, opt, v string) (string, bool) {
 	switch strings.ToUpper(v) {

@@ -119,7 +119,7 @@ func parseRSAPkeyopts(env *Env, opts []string) (rsaPadding, bool) {
 				env.Errorf("kmsconform: hint: %s has no -pkeyopt %s (the macOS LibreSSL pkeyutl issue); use OpenSSL 1.1.1 or later\n", env.Profile.Description, k)
 				return p, false
 			}
-			if pre30(env.Profile) && p.mode != "oaep" {
+			if env.Profile.OAEPMDNeedsOAEPMode && p.mode != "oaep" {
 				// 1.1.1 checks the padding mode when the digest is set.
 				env.Errorf("pkeyutl: Can't set parameter \"%s\":\n00000000:error:0408F08D:rsa routines:pkey_rsa_ctrl:invalid padding mode:../crypto/rsa/rsa_pmeth.c:491:\n", o)
 				env.Errorf("kmsconform: hint: %s needs -pkeyopt rsa_padding_mode:oaep before -pkeyopt %s\n", env.Profile.Description, k)

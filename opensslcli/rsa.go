@@ -71,7 +71,7 @@ func runRsa(env *Env, args []string) int {
 			return 1
 		}
 		out = encodeKey(outform, oracle.PEMPublicKey, der)
-	case a.flags["traditional"] || pre30(env.Profile):
+	case a.flags["traditional"] || env.Profile.RSAPrivOutTraditional:
 		secret = true
 		out = encodeKey(outform, oracle.PEMRSAPrivateKey, x509.MarshalPKCS1PrivateKey(rpriv))
 	default:

@@ -39,6 +39,17 @@ type Profile struct {
 	PkeyutlOAEPMD bool
 	// KeyformAutodetect reports whether -inkey detects DER without -keyform DER.
 	KeyformAutodetect bool
+	// OAEPMDNeedsOAEPMode reports whether pkeyutl refuses -pkeyopt
+	// rsa_oaep_md / rsa_mgf1_md unless rsa_padding_mode:oaep came first
+	// (1.1.1w: "invalid padding mode"); 3.x records them and ignores them
+	// under PKCS#1 v1.5 padding.
+	OAEPMDNeedsOAEPMode bool
+	// RSAPrivOutTraditional reports whether `rsa` writes private keys as
+	// PKCS#1 ("BEGIN RSA PRIVATE KEY") by default; 3.x writes PKCS#8.
+	RSAPrivOutTraditional bool
+	// ECReadsOnlyEC reports whether `ec` refuses a key that is not an EC key
+	// (1.1.1w: "expecting a ec key"); 3.x reads and writes any key.
+	ECReadsOnlyEC bool
 }
 
 var profiles = map[string]Profile{
@@ -46,11 +57,13 @@ var profiles = map[string]Profile{
 		Name: "1.0.2", Description: "OpenSSL 1.0.2 (stand-in: md5 enc default, no -pbkdf2)", StandIn: true,
 		EncDefaultMD: "md5", EncPBKDF2: false, EncHeaderWithExplicitSalt: true,
 		KDFCommand: false, RsautlDeprecated: false, PkeyutlOAEPMD: true, KeyformAutodetect: false,
+		OAEPMDNeedsOAEPMode: true, RSAPrivOutTraditional: true, ECReadsOnlyEC: true,
 	},
 	"1.1.1": {
 		Name: "1.1.1", Description: "OpenSSL 1.1.1",
 		EncDefaultMD: "sha256", EncPBKDF2: true, EncHeaderWithExplicitSalt: true, EncWarnDeprecatedKDF: true,
 		KDFCommand: false, RsautlDeprecated: false, PkeyutlOAEPMD: true, KeyformAutodetect: false,
+		OAEPMDNeedsOAEPMode: true, RSAPrivOutTraditional: true, ECReadsOnlyEC: true,
 	},
 	"3.0": {
 		Name: "3.0", Description: "OpenSSL 3.x (3.0 to 3.6)",
@@ -71,11 +84,13 @@ var profiles = map[string]Profile{
 		Name: "libressl-2.8", Description: "LibreSSL 2.8 as shipped by older macOS (stand-in: md5 enc default, no -pbkdf2, no rsa_oaep_md)", StandIn: true,
 		EncDefaultMD: "md5", EncPBKDF2: false, EncHeaderWithExplicitSalt: true,
 		KDFCommand: false, RsautlDeprecated: false, PkeyutlOAEPMD: false, KeyformAutodetect: false,
+		OAEPMDNeedsOAEPMode: true, RSAPrivOutTraditional: true, ECReadsOnlyEC: true,
 	},
 	"libressl-3.3": {
 		Name: "libressl-3.3", Description: "LibreSSL 3.3 as shipped by newer macOS (stand-in: sha256 enc default, -pbkdf2, no rsa_oaep_md)", StandIn: true,
 		EncDefaultMD: "sha256", EncPBKDF2: true, EncHeaderWithExplicitSalt: true,
 		KDFCommand: false, RsautlDeprecated: false, PkeyutlOAEPMD: false, KeyformAutodetect: false,
+		OAEPMDNeedsOAEPMode: true, RSAPrivOutTraditional: true, ECReadsOnlyEC: true,
 	},
 }
 
