@@ -62,6 +62,8 @@ func Main(args []string) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		kmsUsage(os.Stderr)
 		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stderr)
+			fs.PrintDefaults()
 			return 0
 		}
 		return kmsFail("%v", "run `kmsconform kms --help` for the flags", err)
