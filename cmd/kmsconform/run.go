@@ -34,7 +34,7 @@ func runFlows(args []string) int {
 	endpoint := fs.String("kms-endpoint", os.Getenv("AWS_ENDPOINT_URL"), "KMS endpoint URL with the standard AWS credential chain (default: $AWS_ENDPOINT_URL, else the in-process fake)")
 	reportDir := fs.String("report", "", "write junit.xml, results.json, report.md and report.html to this directory")
 	shard := fs.String("shard", "", "run only slice I of N of the cells, e.g. 2/4")
-	parallel := fs.Int("parallel", 0, "cells run at once (default 2 x CPUs)")
+	parallel := fs.Int("parallel", 0, "cells run at once (default max(16, 8 x CPUs): most of a cell is waiting on processes)")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: kmsconform run [--engines host,oracle] [--flows 1,2,...] [--kms-endpoint URL] [--report DIR] [--shard I/N]")
 		fs.PrintDefaults()
