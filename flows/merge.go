@@ -59,12 +59,17 @@ func Merge(reports ...*Report) (*Report, error) {
 	if !end.IsZero() && !out.Started.IsZero() {
 		out.Duration = Duration(end.Sub(out.Started))
 	}
+	// Each cell's case position, looked up once rather than in every comparison.
+	pos := make(map[string]int, len(out.Cells))
+	for i := range out.Cells {
+		pos[out.Cells[i].ID] = caseIndex(&out.Cells[i])
+	}
 	sort.SliceStable(out.Cells, func(a, b int) bool {
 		x, y := &out.Cells[a], &out.Cells[b]
 		if x.Flow != y.Flow {
 			return x.Flow < y.Flow
 		}
-		if cx, cy := caseIndex(x), caseIndex(y); cx != cy {
+		if cx, cy := pos[x.ID], pos[y.ID]; cx != cy {
 			return cx < cy
 		}
 		if x.Producer != y.Producer {

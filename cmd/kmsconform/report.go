@@ -44,7 +44,6 @@ func reportCmd(args []string) int {
 	if err != nil {
 		return runFailure(err.Error(), "merge only the slices of one matrix: the same flows, engines and N in --shard I/N")
 	}
-	merged.Shard = ""
 	if err := runWriteReport(*out, merged); err != nil {
 		return runFailure(err.Error(), "check that the --out directory is writable")
 	}

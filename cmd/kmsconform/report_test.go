@@ -33,7 +33,7 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	verdicts := func(cells []string) []string { slices.Sort(cells); return cells }
+	sorted := func(cells []string) []string { slices.Sort(cells); return cells }
 	var w, m []string
 	for _, c := range whole.Cells {
 		w = append(w, c.ID+"="+string(c.Verdict))
@@ -41,7 +41,7 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 	for _, c := range merged.Cells {
 		m = append(m, c.ID+"="+string(c.Verdict))
 	}
-	if len(w) == 0 || !slices.Equal(verdicts(w), verdicts(m)) {
+	if len(w) == 0 || !slices.Equal(sorted(w), sorted(m)) {
 		t.Errorf("merged cells differ from the whole run:\nwhole  %v\nmerged %v", w, m)
 	}
 	for _, f := range []string{"junit.xml", "results.json", "report.md", "report.html"} {
