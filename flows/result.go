@@ -3,6 +3,8 @@ package flows
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/kmsconform/kmsconform/failclass"
 )
 
 // Outcome is what a cell did or was expected to do.
@@ -21,12 +23,19 @@ const (
 // Verdict classifies a cell's actual outcome against its expectation.
 type Verdict string
 
-// The verdicts. Only Unexpected makes a run fail.
+// The verdicts. Only Unexpected makes a run fail; Interrupted makes it
+// exit 130.
 const (
 	ExpectedPass Verdict = "expected-pass"
 	ExpectedFail Verdict = "expected-fail"
 	Unexpected   Verdict = "unexpected"
 	Skipped      Verdict = "n/a"
+	// Interrupted: the run was cancelled before this cell finished; it says
+	// nothing about conformance.
+	Interrupted Verdict = "interrupted"
+	// Allowed: unexpected, but a gate file's allowance covers it
+	// (Cell.Allowance says which).
+	Allowed Verdict = "allowed"
 )
 
 // Expectation is what a cell must do: pass, fail with one of Reasons (a
@@ -35,7 +44,9 @@ const (
 type Expectation struct {
 	Outcome Outcome  `json:"outcome"`
 	Reasons []string `json:"reasons,omitempty"`
-	Why     string   `json:"why,omitempty"`
+	// Classes are the failure classes a Fail expectation accepts.
+	Classes []failclass.Class `json:"classes,omitempty"`
+	Why     string            `json:"why,omitempty"`
 }
 
 // Param is one bracketed parameter of a flow, e.g. key_spec=RSA_2048.
@@ -72,6 +83,8 @@ type Step struct {
 	Stderr string `json:"stderr,omitempty"`
 	// Error is the failure this step caused, if any (KMS error code and message, ...).
 	Error string `json:"error,omitempty"`
+	// Class names why the step failed (failclass), when it failed.
+	Class failclass.Class `json:"class,omitempty"`
 	// Expected says that this step was meant to be refused (a limit, a refusal).
 	Expected string `json:"expected_refusal,omitempty"`
 	// Duration is the step's wall time.
@@ -83,6 +96,8 @@ type Actual struct {
 	Outcome Outcome `json:"outcome"`
 	// Reason is the failure text (stderr line, KMS error code, "plaintext mismatch").
 	Reason string `json:"reason,omitempty"`
+	// Class names the failure (failclass): bad-decrypt, invalid-ciphertext, ...
+	Class failclass.Class `json:"class,omitempty"`
 	// FixOutcome is the outcome of the documented fix, when one was run.
 	FixOutcome Outcome `json:"fix_outcome,omitempty"`
 	// FixReason is why the fix failed.
@@ -112,13 +127,35 @@ type Cell struct {
 	Diff string `json:"diff,omitempty"`
 	// Duration is the cell's wall time.
 	Duration Duration `json:"duration_ms"`
+	// StandIn is true when the producer or consumer is a stand-in compat
+	// profile (no real binary of that line ran: 1.0.2, LibreSSL).
+	StandIn bool `json:"stand_in,omitempty"`
+	// Allowance explains an Allowed verdict: "reason (until DATE)".
+	Allowance string `json:"allowance,omitempty"`
+	// Work is the kept work directory of a failing cell, relative to the
+	// report directory ("work/CELL"), when it was kept.
+	Work string `json:"work,omitempty"`
+	// Diagnosis is doctor's verdict on a failing cell's kept files.
+	Diagnosis string `json:"diagnosis,omitempty"`
 }
 
-// EngineInfo describes one engine of a run for the report header.
+// EngineInfo describes one engine of a run for the report header, with the
+// evidence an auditor needs to tell exactly what ran.
 type EngineInfo struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 	Profile string `json:"profile"`
+	// StandIn is true when the engine is a stand-in profile, not a real binary.
+	StandIn bool `json:"stand_in,omitempty"`
+	// VersionAll is `openssl version -a`.
+	VersionAll string `json:"version_all,omitempty"`
+	// SHA256 is the openssl binary's digest (host and image engines).
+	SHA256 string `json:"sha256,omitempty"`
+	// Image and ImageID name the container image, for container engines.
+	Image   string `json:"image,omitempty"`
+	ImageID string `json:"image_id,omitempty"`
+	// Warning says what a reader should know (nearest profile chosen, ...).
+	Warning string `json:"warning,omitempty"`
 }
 
 // Report is everything a run produced: DIR/results.json.
@@ -129,9 +166,17 @@ type Report struct {
 	Engines  []EngineInfo `json:"engines"`
 	// KMS is the endpoint used ("in-process fake" or a URL).
 	KMS string `json:"kms"`
+	// KMSServer is the KMS's HTTP Server header ("not stated" when absent).
+	KMSServer string `json:"kms_server,omitempty"`
+	// Tool is kmsconform's own version and VCS revision.
+	Tool string `json:"tool,omitempty"`
 	// Shard is "I/N" when the run is a slice of the cells.
 	Shard string `json:"shard,omitempty"`
-	Cells []Cell `json:"cells"`
+	// Planned is how many cells the run meant to run; Interrupted is true
+	// when it was cancelled before all of them finished.
+	Planned     int    `json:"planned,omitempty"`
+	Interrupted bool   `json:"interrupted,omitempty"`
+	Cells       []Cell `json:"cells"`
 }
 
 // Duration is a time.Duration serialised as fractional milliseconds.
