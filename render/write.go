@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,8 +10,8 @@ import (
 	"github.com/kmsconform/kmsconform/flows"
 )
 
-// Write renders r into dir/report.md and dir/report.html, creating dir.
-// The run command calls it after writing junit.xml and results.json.
+// Write writes every report format of r into dir, creating it:
+// junit.xml, results.json, report.md and report.html.
 func Write(dir string, r *flows.Report) error {
 	if r == nil {
 		return fmt.Errorf("render: no results to render")
@@ -18,18 +19,28 @@ func Write(dir string, r *flows.Report) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("render: %w", err)
 	}
-	var md, html bytes.Buffer
+	var junit, results, md, html bytes.Buffer
+	if err := WriteJUnit(&junit, r); err != nil {
+		return err
+	}
+	enc := json.NewEncoder(&results)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("render: %w", err)
+	}
 	if err := Markdown(&md, r); err != nil {
 		return err
 	}
 	if err := HTML(&html, r); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "report.md"), md.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("render: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "report.html"), html.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("render: %w", err)
+	for _, f := range []struct {
+		name string
+		b    *bytes.Buffer
+	}{{"junit.xml", &junit}, {"results.json", &results}, {"report.md", &md}, {"report.html", &html}} {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("render: %w", err)
+		}
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/kmsconform/kmsconform/flows"
+	"github.com/kmsconform/kmsconform/render"
 )
 
 func init() {
@@ -47,7 +48,7 @@ func reportCmd(args []string) int {
 	if err := runWriteReport(*out, merged); err != nil {
 		return runFailure(err.Error(), "check that the --out directory is writable")
 	}
-	flows.WriteSummary(os.Stdout, merged)
+	render.WriteSummary(os.Stdout, merged)
 	if n := merged.Unexpected(); n > 0 {
 		fmt.Fprintf(os.Stderr, "kmsconform: error: %d unexpected cell(s) in the merged report\n", n)
 		return 1

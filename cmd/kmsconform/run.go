@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -83,7 +80,7 @@ func runFlows(args []string) int {
 			return runFailure(werr.Error(), "check that the --report directory is writable")
 		}
 	}
-	flows.WriteSummary(os.Stdout, rep)
+	render.WriteSummary(os.Stdout, rep)
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(os.Stderr, "kmsconform: error: interrupted; the report holds the cells finished so far")
 		return 130
@@ -126,30 +123,6 @@ func runParseShard(s string) (int, int, error) {
 }
 
 func runWriteReport(dir string, rep *flows.Report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	write := func(name string, fn func(io.Writer) error) error {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		if err := fn(f); err != nil {
-			f.Close()
-			return err
-		}
-		return f.Close()
-	}
-	if err := write("junit.xml", func(w io.Writer) error { return flows.WriteJUnit(w, rep) }); err != nil {
-		return err
-	}
-	if err := write("results.json", func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	}); err != nil {
-		return err
-	}
 	return render.Write(dir, rep)
 }
 

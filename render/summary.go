@@ -1,6 +1,8 @@
-package flows
+package render
 
 import (
+	"github.com/kmsconform/kmsconform/flows"
+
 	"fmt"
 	"io"
 	"sort"
@@ -13,7 +15,7 @@ type Tally struct {
 }
 
 // Tallies counts the cells of r per flow.
-func Tallies(r *Report) map[int]*Tally {
+func Tallies(r *flows.Report) map[int]*Tally {
 	out := map[int]*Tally{}
 	for _, c := range r.Cells {
 		t := out[c.Flow]
@@ -22,11 +24,11 @@ func Tallies(r *Report) map[int]*Tally {
 			out[c.Flow] = t
 		}
 		switch c.Verdict {
-		case ExpectedPass:
+		case flows.ExpectedPass:
 			t.ExpectedPass++
-		case ExpectedFail:
+		case flows.ExpectedFail:
 			t.ExpectedFail++
-		case Skipped:
+		case flows.Skipped:
 			t.NotApplicable++
 		default:
 			t.Unexpected++
@@ -38,7 +40,7 @@ func Tallies(r *Report) map[int]*Tally {
 // WriteSummary prints the one-screen summary of r: one line per flow with
 // its cells expected-pass / expected-fail / unexpected / n/a, then the
 // unexpected cells by ID.
-func WriteSummary(w io.Writer, r *Report) {
+func WriteSummary(w io.Writer, r *flows.Report) {
 	ts := Tallies(r)
 	ids := make([]int, 0, len(ts))
 	titles := map[int]string{}
@@ -70,7 +72,7 @@ func WriteSummary(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "%-5s %-50s %6d %6d %6d %5d\n", "all", "(fail* = failed as expected, fix verified)", all.ExpectedPass, all.ExpectedFail, all.Unexpected, all.NotApplicable)
 	n := 0
 	for _, c := range r.Cells {
-		if c.Verdict == Unexpected {
+		if c.Verdict == flows.Unexpected {
 			if n == 10 {
 				fmt.Fprintf(w, "  ... and %d more unexpected cells (see results.json)\n", all.Unexpected-10)
 				break

@@ -1,10 +1,11 @@
-package flows
+package render
 
 import (
+	"github.com/kmsconform/kmsconform/flows"
+
 	"encoding/xml"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 )
 
@@ -45,12 +46,12 @@ type junitSkipped struct {
 	Message string `xml:"message,attr"`
 }
 
-func secs(d Duration) string { return fmt.Sprintf("%.3f", time.Duration(d).Seconds()) }
+func secs(d flows.Duration) string { return fmt.Sprintf("%.3f", time.Duration(d).Seconds()) }
 
 // WriteJUnit writes r as JUnit XML: one testsuite per flow, one testcase
 // per cell; unexpected cells are failures (with the commands, stderr and
 // diff), not-applicable cells are skipped with their reason.
-func WriteJUnit(w io.Writer, r *Report) error {
+func WriteJUnit(w io.Writer, r *flows.Report) error {
 	top := junitSuites{Time: secs(r.Duration)}
 	idx := map[int]int{}
 	for _, c := range r.Cells {
@@ -63,10 +64,10 @@ func WriteJUnit(w io.Writer, r *Report) error {
 		s := &top.Suites[i]
 		jc := junitCase{Name: c.ID, Classname: fmt.Sprintf("kmsconform.flow%d", c.Flow), Time: secs(c.Duration)}
 		switch c.Verdict {
-		case Unexpected:
-			jc.Failure = &junitFailure{Message: c.Message, Type: "unexpected", Text: Explain(&c)}
+		case flows.Unexpected:
+			jc.Failure = &junitFailure{Message: c.Message, Type: "unexpected", Text: flows.Explain(&c)}
 			s.Failures++
-		case Skipped:
+		case flows.Skipped:
 			jc.Skipped = &junitSkipped{Message: c.Expected.Why}
 			s.Skipped++
 		default:
@@ -90,55 +91,4 @@ func WriteJUnit(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-// Explain renders a cell for a person: verdict, expectation, every step
-// with its command line, exit code and stderr, and the hex diff.
-func Explain(c *Cell) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "cell %s: %s", c.ID, c.Verdict)
-	if c.Message != "" {
-		fmt.Fprintf(&b, " — %s", c.Message)
-	}
-	fmt.Fprintf(&b, "\nexpected: %s", c.Expected.Outcome)
-	if len(c.Expected.Reasons) > 0 {
-		fmt.Fprintf(&b, " with %s", strings.Join(c.Expected.Reasons, " or "))
-	}
-	if c.Expected.Why != "" {
-		fmt.Fprintf(&b, " (%s)", c.Expected.Why)
-	}
-	fmt.Fprintf(&b, "\nactual: %s", c.Actual.Outcome)
-	if c.Actual.Reason != "" {
-		fmt.Fprintf(&b, ": %s", c.Actual.Reason)
-	}
-	if c.Actual.FixOutcome != "" {
-		fmt.Fprintf(&b, "; documented fix: %s %s", c.Actual.FixOutcome, c.Actual.FixReason)
-	}
-	b.WriteString("\nsteps (in the cell's directory):\n")
-	for _, s := range c.Steps {
-		tag := string(s.Role)
-		if s.Engine != "" {
-			tag += "=" + s.Engine
-		}
-		if s.Phase == "fix" {
-			tag = "fix " + tag
-		}
-		fmt.Fprintf(&b, "  [%s] $ %s\n", tag, s.Command)
-		if s.Error != "" {
-			fmt.Fprintf(&b, "      -> %s", s.Error)
-			if s.Expected != "" {
-				fmt.Fprintf(&b, " (refusal expected: %s)", s.Expected)
-			}
-			b.WriteString("\n")
-		}
-		if s.Stderr != "" && (s.Error != "" || s.ExitCode != 0) {
-			for _, l := range strings.Split(strings.TrimRight(s.Stderr, "\n"), "\n") {
-				fmt.Fprintf(&b, "      stderr: %s\n", l)
-			}
-		}
-	}
-	if c.Diff != "" {
-		b.WriteString("hex diff:\n" + c.Diff)
-	}
-	return b.String()
 }
