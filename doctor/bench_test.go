@@ -55,7 +55,10 @@ func BenchmarkDiagnoseEncNaive(b *testing.B) {
 				for _, iter := range append([]int{0}, iterCounts...) {
 					var km []byte
 					if iter == 0 {
-						km = bytesToKey(newH, v.password, salt, 48)
+						var err error
+						if km, err = legacyKeyMaterial(md, v.password, salt, 48); err != nil {
+							b.Fatal(err)
+						}
 					} else {
 						var err error
 						km, err = pbkdf2.Key(newH, string(v.password), salt, iter, 48)

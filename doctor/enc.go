@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // EncRequest is what DiagnoseEnc needs: the file, the password as the
@@ -55,6 +56,18 @@ type EncFinding struct {
 	Params EncParams
 	// Certain is true when the plaintext matched EncRequest.Expect.
 	Certain bool
+	// NearMiss is true when the candidate decrypts cleanly but not to
+	// EncRequest.Expect, and the plaintext is close to it (a trailing
+	// newline, CRLF, a prefix, ...) or plausible in itself: the settings and
+	// the password are right, the data differs. Difference says how.
+	NearMiss   bool
+	Difference string
+	// Fault is false when nothing is wrong: the usual settings, the
+	// password as given, binary with a header, and the expected plaintext.
+	Fault bool
+	// Summary is the finding in one line, e.g. "consistent with -md md5
+	// (legacy EVP_BytesToKey, no -pbkdf2) on the producer".
+	Summary string
 	// Plausible says why the plaintext looks right when nothing was
 	// expected (e.g. "it is printable text"); empty if it does not.
 	Plausible string
@@ -81,8 +94,12 @@ type EncReport struct {
 	// Rejected are candidates with valid padding that were not accepted
 	// (mismatch with Expect, or not plausible without it).
 	Rejected []EncFinding
-	// Tried describes the search space, for the "nothing found" message.
+	// Tried describes the search space, counted, for the "nothing found"
+	// message.
 	Tried string
+	// Derivations and Candidates count the key derivations run and the
+	// (key, cipher) candidates tested.
+	Derivations, Candidates int
 	// Notes are observations about the file (e.g. no Salted__ header).
 	Notes []string
 }
@@ -148,6 +165,7 @@ func DiagnoseEnc(ctx context.Context, req EncRequest) (*EncReport, error) {
 		found []EncFinding
 		rej   []EncFinding
 		wg    sync.WaitGroup
+		count counts
 	)
 	ch := make(chan job)
 	for w := 0; w < workers; w++ {
@@ -155,7 +173,7 @@ func DiagnoseEnc(ctx context.Context, req EncRequest) (*EncReport, error) {
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				acc, bad := runJob(ctx, req, j)
+				acc, bad := runJob(ctx, req, j, &count)
 				mu.Lock()
 				found = append(found, acc...)
 				rej = append(rej, bad...)
@@ -182,6 +200,8 @@ feed:
 	if err := parent.Err(); err != nil {
 		return nil, fmt.Errorf("search interrupted: %w", err)
 	}
+	rep.Derivations, rep.Candidates = int(count.derivations.Load()), int(count.candidates.Load())
+	rep.Tried = fmt.Sprintf("%d key derivations and %d (key, cipher) candidates: %s", rep.Derivations, rep.Candidates, rep.Tried)
 	sort.SliceStable(found, func(i, j int) bool { return better(found[i], found[j]) })
 	sort.SliceStable(rej, func(i, j int) bool { return rej[i].order < rej[j].order })
 	if len(found) > 0 {
@@ -208,17 +228,23 @@ func mdRank(md string, pbkdf2 bool) int {
 	return len(order)
 }
 
-// better orders accepted candidates: certain before plausible, then the
+// better orders accepted candidates: certain before near misses, then the
 // simplest explanation (the earlier in the search order).
 func better(a, b EncFinding) bool {
 	if a.Certain != b.Certain {
 		return a.Certain
 	}
+	if a.NearMiss != b.NearMiss {
+		return !a.NearMiss
+	}
 	return a.order < b.order
 }
 
+// counts are what a search ran, for the "tried" hint.
+type counts struct{ derivations, candidates atomic.Int64 }
+
 // runJob derives the keys of one job and tests every cipher with them.
-func runJob(ctx context.Context, req EncRequest, j job) (acc, rej []EncFinding) {
+func runJob(ctx context.Context, req EncRequest, j job, n *counts) (acc, rej []EncFinding) {
 	newH, err := newHash(j.md)
 	if err != nil {
 		return nil, nil
@@ -226,14 +252,10 @@ func runJob(ctx context.Context, req EncRequest, j job) (acc, rej []EncFinding) 
 	const need = 32 + 16
 	var stopped bool
 	try := func(di, iter int, km []byte) {
+		n.derivations.Add(1)
+		n.candidates.Add(int64(len(encCiphers)))
 		for ci, c := range encCiphers {
-			var key, iv []byte
-			if j.pbkdf2 {
-				key, iv = km[:c.keyLen], km[c.keyLen:c.keyLen+c.ivLen]
-			} else {
-				d := bytesToKey(newH, j.variant.password, j.fr.salt, c.keyLen+c.ivLen)
-				key, iv = d[:c.keyLen], d[c.keyLen:]
-			}
+			key, iv := km[:c.keyLen], km[c.keyLen:c.keyLen+c.ivLen]
 			f, ok, pad := tryCipher(req, c, key, iv, j.fr.ct)
 			if !pad {
 				continue
@@ -255,7 +277,11 @@ func runJob(ctx context.Context, req EncRequest, j job) (acc, rej []EncFinding) 
 		}
 	}
 	if !j.pbkdf2 {
-		try(0, 0, nil)
+		km, err := legacyKeyMaterial(j.md, j.variant.password, j.fr.salt, need)
+		if err != nil {
+			return nil, nil
+		}
+		try(0, 0, km)
 		return acc, rej
 	}
 	di := 0
@@ -285,33 +311,23 @@ func tryCipher(req EncRequest, c encCipher, key, iv, ct []byte) (f EncFinding, o
 		if !good {
 			return f, false, false
 		}
-		return judge(req, pt)
+		return judge(req, pt, true)
 	}
 	if len(ct) == 0 {
 		return f, false, false
 	}
-	if req.Expect != nil {
-		if len(ct) != len(req.Expect) {
-			return f, false, false
-		}
-		pt, _ := decryptAll(b, c, iv, ct, 0)
-		if !bytes.Equal(pt, req.Expect) {
-			return f, false, false
-		}
-		return judge(req, pt)
-	}
-	// Without padding every key "decrypts": only plausibility of a prefix
-	// can single one out, and then the whole must be plausible too. Below
-	// minStreamGuess bytes random output looks like text too often.
-	if len(ct) < minStreamGuess {
-		return f, false, false
-	}
+	// A first look at the head of a stream-mode decryption: with --expect,
+	// it must start like the expected text (or be plausible on its own, for
+	// a near miss); without, it must be plausible. Below minStreamGuess
+	// bytes random output looks like text too often to go by that alone.
 	head, _ := decryptAll(b, c, iv, ct, 256)
-	if s, _ := plausibility(head); s == 0 {
+	s, _ := plausibility(head)
+	startsLike := req.Expect != nil && commonPrefix(head, req.Expect) >= min(4, len(head), len(req.Expect))
+	if !startsLike && (s == 0 || len(ct) < minStreamGuess) {
 		return f, false, false
 	}
 	pt, _ := decryptAll(b, c, iv, ct, 0)
-	return judge(req, pt)
+	return judge(req, pt, false)
 }
 
 // minStreamGuess is the shortest stream-mode ciphertext judged by
@@ -319,20 +335,27 @@ func tryCipher(req EncRequest, c encCipher, key, iv, ct []byte) (f EncFinding, o
 // 0.37^32 is about 1e-14 per candidate).
 const minStreamGuess = 32
 
-// judge turns a padding-valid plaintext into a finding.
-func judge(req EncRequest, pt []byte) (EncFinding, bool, bool) {
+// judge turns a cleanly decrypted plaintext into a finding: exact with
+// --expect, a near miss when it differs but is close (loose: a padded
+// mode, whose padding check already filtered the keys), plausible without
+// --expect.
+func judge(req EncRequest, pt []byte, loose bool) (EncFinding, bool, bool) {
 	f := EncFinding{Plaintext: pt}
 	if req.Expect != nil {
-		f.Certain = bytes.Equal(pt, req.Expect)
-		return f, f.Certain, true
+		if bytes.Equal(pt, req.Expect) {
+			f.Certain = true
+			return f, true, true
+		}
+		f.Difference, f.NearMiss = nearMiss(pt, req.Expect, loose)
+		return f, f.NearMiss, true
 	}
 	s, why := plausibility(pt)
 	f.Plausible = why
 	return f, s > 0, true
 }
 
-// describeSearch says what the search covers, for the "nothing found"
-// message.
+// describeSearch says what the search covers, counted, for the "nothing
+// found" message.
 func describeSearch(frs []framing, variants []pwVariant) string {
 	var names []string
 	for _, v := range variants {
@@ -362,7 +385,8 @@ func describeSearch(frs []framing, variants []pwVariant) string {
 	for i, n := range iterCounts {
 		iters[i] = fmt.Sprint(n)
 	}
-	return fmt.Sprintf("input read as %s; password %s; -md %s; legacy EVP_BytesToKey and -pbkdf2 -iter %s; ciphers %s",
-		strings.Join(readings, ", "), strings.Join(names, ", "), strings.Join(digests, ", "),
-		strings.Join(iters, ", "), strings.Join(ciphers, ", "))
+	return fmt.Sprintf("%d reading(s) of the file (%s) × %d password variant(s) (%s) × %d digests (-md %s) × %d KDF settings (legacy EVP_BytesToKey, -pbkdf2 -iter %s) × %d ciphers (%s)",
+		len(readings), strings.Join(readings, ", "), len(names), strings.Join(names, ", "),
+		len(digests), strings.Join(digests, ", "), 1+len(iterCounts), strings.Join(iters, ", "),
+		len(ciphers), strings.Join(ciphers, ", "))
 }

@@ -201,8 +201,11 @@ func TestDiagnoseEncFindsProducerMistakes(t *testing.T) {
 				t.Errorf("printed command does not decrypt with the real openssl:\n  %s\n  got %q (err %v)", f.Command, out, err)
 			}
 			var b bytes.Buffer
-			if code := PrintEnc(&b, req, rep); code != 0 {
-				t.Errorf("PrintEnc exit %d", code)
+			if code := PrintEnc(&b, req, rep); code != 1 || !f.Fault {
+				t.Errorf("PrintEnc exit %d, fault %v; want 1 (a diagnosed producer mistake is a failure)", code, f.Fault)
+			}
+			if !strings.HasPrefix(f.Summary, "consistent with ") {
+				t.Errorf("summary %q", f.Summary)
 			}
 			msg := b.String()
 			for _, w := range []string{"kmsconform: error: data.enc was encrypted with", "kmsconform: hint: this command decrypts it", "kmsconform: hint: fix: "} {

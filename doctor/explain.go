@@ -5,17 +5,23 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/kmsconform/kmsconform/oracle"
 )
 
-// explain fills Cause, Command and Fix of a finding.
+// explain fills Cause, Command, Fix, Fault and Summary of a finding.
 func explain(req EncRequest, f *EncFinding) {
 	p := f.Params
-	var causes, fixes []string
+	// causes and fixes are sentences; short are the same deviations as
+	// openssl options, for Summary.
+	var causes, fixes, short []string
 	if p.Base64 {
 		if p.Base64OneLine {
 			causes = append(causes, "it is base64 on a single line (made with -a -A), which needs -a -A to read")
+			short = append(short, "base64 output (-a -A)")
 		} else {
 			causes = append(causes, "it is base64 text (made with -a), which needs -a to read")
+			short = append(short, "base64 output (-a)")
 			if f.fr.longLines {
 				causes[len(causes)-1] += fmt.Sprintf(" with its lines joined (openssl -a fails on lines over about %d characters)", maxBase64Line)
 			}
@@ -26,17 +32,21 @@ func explain(req EncRequest, f *EncFinding) {
 	case p.ExplicitSalt != nil:
 		causes = append(causes, "it has no Salted__ header because OpenSSL 3.x omits it when the producer passes -S, so the consumer must pass the same -S")
 		fixes = append(fixes, "drop -S on the producer side so that openssl writes the salt into the file")
+		short = append(short, "-S SALT (no Salted__ header)")
 	case p.NoSalt:
 		causes = append(causes, "it has no salt (made with -nosalt), so it needs -nosalt")
 		fixes = append(fixes, "drop -nosalt on the producer side")
+		short = append(short, "-nosalt")
 	}
 	if p.PBKDF2 {
 		var d []string
-		if p.Iter != 10000 {
-			d = append(d, fmt.Sprintf("-iter %d instead of the default 10000", p.Iter))
+		if p.Iter != oracle.DefaultPBKDF2Iter {
+			d = append(d, fmt.Sprintf("-iter %d instead of the default %d", p.Iter, oracle.DefaultPBKDF2Iter))
+			short = append(short, fmt.Sprintf("-iter %d", p.Iter))
 		}
 		if p.MD != "sha256" {
 			d = append(d, fmt.Sprintf("-md %s instead of the default sha256", p.MD))
+			short = append(short, "-pbkdf2 -md "+p.MD)
 		}
 		if len(d) > 0 {
 			causes = append(causes, "it uses -pbkdf2 with "+strings.Join(d, " and "))
@@ -52,24 +62,62 @@ func explain(req EncRequest, f *EncFinding) {
 		}
 		causes = append(causes, c)
 		fixes = append(fixes, "encrypt with -pbkdf2 -iter 600000 -md sha256 (OpenSSL 1.1.1 and later) and tell the consumer these settings")
+		short = append(short, fmt.Sprintf("-md %s without -pbkdf2 (legacy EVP_BytesToKey)", p.MD))
 	}
 	if p.Cipher != "aes-256-cbc" {
 		causes = append(causes, fmt.Sprintf("it is encrypted with %s, not aes-256-cbc", p.Cipher))
 		fixes = append(fixes, "tell the consumer the cipher (or use aes-256-cbc)")
+		short = append(short, "-"+p.Cipher)
 	}
 	if f.variant.change != "" {
 		causes = append(causes, f.variant.change)
 		fixes = append(fixes, f.variant.fix)
+		short = append(short, "a password "+f.variant.name)
 	}
-	if len(causes) == 0 {
-		causes = append(causes, "these are the usual settings, so the consumer's command differs from them (check -pbkdf2, -iter, -md and the cipher)")
+	name := displayName(req.InPath)
+	f.Fault = len(causes) > 0 || f.NearMiss
+	switch {
+	case f.NearMiss && len(causes) == 0:
+		f.Cause = fmt.Sprintf("%s decrypts cleanly with the usual settings %s and the password as given, but not to the expected plaintext: %s", name, summary(p), f.Difference)
+	case f.NearMiss:
+		f.Cause = fmt.Sprintf("%s was encrypted with %s: %s; it decrypts cleanly with these settings (the password is right) but not to the expected plaintext: %s", name, summary(p), strings.Join(causes, "; "), f.Difference)
+	case len(causes) == 0:
+		f.Cause = fmt.Sprintf("%s decrypts with the usual settings %s and the password as given: the file is fine, so the consumer's command must differ from this one (check -pbkdf2, -iter, -md and the cipher)", name, summary(p))
+	default:
+		f.Cause = fmt.Sprintf("%s was encrypted with %s: %s", name, summary(p), strings.Join(causes, "; "))
+	}
+	if f.NearMiss {
+		fixes = append(fixes, dataFix(f.Difference))
 	}
 	if len(fixes) == 0 {
 		fixes = append(fixes, "change nothing: the file decrypts with these settings, so the consumer must use exactly the command above")
 	}
-	f.Cause = fmt.Sprintf("%s was encrypted with %s: %s", displayName(req.InPath), summary(p), strings.Join(causes, "; "))
 	f.Fix = strings.Join(dedupe(fixes), "; ")
 	f.Command = command(req, f)
+	switch {
+	case len(short) == 0 && !f.NearMiss:
+		f.Summary = "no fault: decrypts with the usual settings " + summary(p)
+	case len(short) == 0:
+		f.Summary = "near miss: the usual settings and the password are right, but " + f.Difference
+	default:
+		f.Summary = "consistent with " + strings.Join(short, ", ") + " on the producer"
+		if f.NearMiss {
+			f.Summary += "; near miss: decrypts cleanly but " + f.Difference
+		}
+	}
+}
+
+// dataFix is the advice for a near miss: the key is right, the data is not.
+func dataFix(diff string) string {
+	switch {
+	case strings.Contains(diff, "trailing newline"), strings.Contains(diff, "trailing CRLF"):
+		return "the key and settings are right, the data differs by a line ending: `echo` adds a newline (use `printf '%s'`), and an editor may add one at the end of a file; make both sides agree or correct --expect"
+	case strings.Contains(diff, "line endings"):
+		return "the key and settings are right, the data has other line endings: convert it (`dos2unix`/`unix2dos`) on one side or correct --expect"
+	case strings.Contains(diff, "prefix"):
+		return "the key and settings are right, the data has another length: check that the whole file was sent and that --expect holds all of it"
+	}
+	return "the key and settings are right, the data itself differs: compare the producer's input with --expect"
 }
 
 // summary is the producer's settings as openssl options.

@@ -2,13 +2,11 @@ package doctor
 
 import (
 	"crypto/hmac"
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"crypto/sha512"
 	"encoding/binary"
 	"fmt"
 	"hash"
+
+	"github.com/kmsconform/kmsconform/oracle"
 )
 
 // digests are the -md values the search tries, most common first.
@@ -18,41 +16,28 @@ var digests = []string{"sha256", "md5", "sha1", "sha512"}
 // PBKDF2 pass to the largest yields every smaller count on the way.
 var iterCounts = []int{1, 1000, 10000, 100000, 310000, 600000}
 
-// newHash returns the constructor for an openssl digest name.
+// newHash returns the constructor of an `enc -md` digest, looked up by the
+// oracle (the one digest table of the harness).
 func newHash(md string) (func() hash.Hash, error) {
-	switch md {
-	case "md5":
-		return md5.New, nil
-	case "sha1":
-		return sha1.New, nil
-	case "sha256":
-		return sha256.New, nil
-	case "sha512":
-		return sha512.New, nil
+	h, err := oracle.EncDigest(md)
+	if err != nil {
+		return nil, fmt.Errorf("doctor: %w", err)
 	}
-	return nil, fmt.Errorf("doctor: unsupported digest %q", md)
+	return h.New, nil
 }
 
-// bytesToKey is EVP_BytesToKey with count 1, as `openssl enc` uses without
-// -pbkdf2: D_i = H(D_{i-1} || password || salt), concatenated to n bytes.
-// A nil salt means -nosalt.
-func bytesToKey(newH func() hash.Hash, password, salt []byte, n int) []byte {
-	var out, prev []byte
-	h := newH()
-	for len(out) < n {
-		h.Reset()
-		h.Write(prev)
-		h.Write(password)
-		h.Write(salt)
-		prev = h.Sum(nil)
-		out = append(out, prev...)
-	}
-	return out[:n]
+// legacyKeyMaterial is the oracle's EVP_BytesToKey (count 1, what `enc`
+// does without -pbkdf2) stretched to n bytes. Its output stream does not
+// depend on the length asked for, so one call serves every AES key size:
+// key = km[:keyLen], iv = km[keyLen:keyLen+ivLen]. A nil salt means -nosalt.
+func legacyKeyMaterial(md string, password, salt []byte, n int) ([]byte, error) {
+	km, _, err := oracle.BytesToKey(md, salt, password, n, 0)
+	return km, err
 }
 
-// pbkdf2Checkpoints runs PBKDF2-HMAC to the largest of counts (ascending)
-// and calls emit with the n-byte output at every count in counts, as soon
-// as it is reached. F(P,S,c,i) is the XOR of U_1..U_c, so the value for a
+// pbkdf2Checkpoints runs PBKDF2-HMAC (RFC 8018, over crypto/hmac) to the
+// largest of counts (ascending) and calls emit with the n-byte output at
+// every count in counts, as soon as it is reached. F(P,S,c,i) is the XOR of U_1..U_c, so the value for a
 // smaller count is the running XOR at that step: one pass serves all
 // counts, with the output blocks computed in lockstep. emit returns false
 // to stop early; stop is polled now and then and ends the pass when true.
@@ -100,7 +85,8 @@ func pbkdf2Checkpoints(newH func() hash.Hash, password, salt []byte, counts []in
 	}
 }
 
-// pbkdf2Key is PBKDF2-HMAC for one iteration count.
+// pbkdf2Key is PBKDF2-HMAC for one iteration count (tests compare it with
+// the oracle's crypto/pbkdf2 derivation).
 func pbkdf2Key(newH func() hash.Hash, password, salt []byte, iter, n int) []byte {
 	var out []byte
 	pbkdf2Checkpoints(newH, password, salt, []int{iter}, n, func() bool { return false }, func(_ int, km []byte) bool {

@@ -7,32 +7,25 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/kmsconform/kmsconform/internal/kmstarget"
 )
 
 // NewKMSClient returns a KMS client with the standard AWS credential
 // chain and region, talking to endpoint when it is not empty (LocalStack,
-// the kmsconform fake) and to AWS otherwise.
+// the kmsconform fake) and to AWS otherwise. It is internal/kmstarget's
+// external target, the harness's one way to reach a KMS.
 func NewKMSClient(ctx context.Context, endpoint string) (*kms.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(60*time.Second)))
+	t, err := kmstarget.Start(ctx, kmstarget.Options{Kind: kmstarget.External, Endpoint: endpoint})
 	if err != nil {
-		return nil, fmt.Errorf("loading the AWS configuration: %w (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE)", err)
+		return nil, err
 	}
-	if cfg.Region == "" {
-		cfg.Region = "us-east-1"
-	}
-	return kms.NewFromConfig(cfg, func(o *kms.Options) {
-		if endpoint != "" {
-			o.BaseEndpoint = aws.String(endpoint)
-		}
-	}), nil
+	return t.Client, nil
 }
 
 // KMSKey is a KMS RSA key used through Decrypt; it implements

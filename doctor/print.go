@@ -3,39 +3,53 @@ package doctor
 import (
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/kmsconform/kmsconform/internal/cli"
 )
 
-// PrintEnc writes the outcome of DiagnoseEnc in kmsconform's
-// `error:` / `hint:` style and returns the exit code: 0 when a cause was
-// found, 1 when not.
+// PrintEnc writes the outcome of DiagnoseEnc with internal/cli's error and
+// hint printer and returns the exit code of the CLI contract: 0 when the
+// file decrypts as expected with no fault, 1 when a fault is diagnosed (a
+// producer mistake, a near miss) or nothing explains it.
 func PrintEnc(w io.Writer, req EncRequest, rep *EncReport) int {
 	name := displayName(req.InPath)
 	if f := rep.Found; f != nil {
-		fmt.Fprintf(w, "kmsconform: error: %s.\n", f.Cause)
-		how := "checked: the output matches the expected plaintext"
-		if !f.Certain {
-			how = "plausible, not certain: " + f.Plausible + " and the padding is valid; give --expect to be sure"
+		if !f.Fault {
+			fmt.Fprintf(w, "%s: %s.\n", cli.Prog, f.Cause)
+			cli.Hintf(w, "this command decrypts it (%s):\n    %s", foundHow(f), f.Command)
+			return cli.ExitOK
 		}
-		fmt.Fprintf(w, "kmsconform: hint: this command decrypts it (%s):\n    %s\n", how, f.Command)
-		fmt.Fprintf(w, "kmsconform: hint: fix: %s.\n", f.Fix)
-		return 0
+		cli.Errorf(w, "%s.", f.Cause)
+		cli.Hintf(w, "this command decrypts it (%s):\n    %s", foundHow(f), f.Command)
+		cli.Hintf(w, "fix: %s.", f.Fix)
+		return cli.ExitFailure
 	}
 	if req.Expect != nil {
-		fmt.Fprintf(w, "kmsconform: error: no setting tried decrypts %s to the expected plaintext.\n", name)
+		cli.Errorf(w, "no setting tried decrypts %s to the expected plaintext, nor to anything close to it.", name)
 	} else {
-		fmt.Fprintf(w, "kmsconform: error: no setting tried decrypts %s to anything plausible.\n", name)
+		cli.Errorf(w, "no setting tried decrypts %s to anything plausible.", name)
 	}
-	fmt.Fprintf(w, "kmsconform: hint: tried %s.\n", rep.Tried)
+	cli.Hintf(w, "tried %s.", rep.Tried)
 	for _, n := range rep.Notes {
-		fmt.Fprintf(w, "kmsconform: hint: %s.\n", n)
+		cli.Hintf(w, "%s.", n)
 	}
 	if len(rep.Rejected) > 0 {
-		fmt.Fprintf(w, "kmsconform: hint: %d candidate(s) had valid padding by chance (1 key in 256 does) but %s; the first: %s with the password %s.\n",
+		cli.Hintf(w, "%d candidate(s) had valid padding by chance (1 key in 256 does) but %s; the first: %s with the password %s.",
 			len(rep.Rejected), rejectWhy(req), summary(rep.Rejected[0].Params), rep.Rejected[0].Params.PasswordVariant)
 	}
-	fmt.Fprintln(w, "kmsconform: hint: check that the password is the producer's, and ask the producer for the exact `openssl enc` command and version.")
-	return 1
+	cli.Hintf(w, "none of these password variants decrypts it cleanly: check that the password is the producer's, and ask the producer for the exact `openssl enc` command and version.")
+	return cli.ExitFailure
+}
+
+// foundHow says how sure a finding is.
+func foundHow(f *EncFinding) string {
+	switch {
+	case f.Certain:
+		return "checked: the output matches the expected plaintext"
+	case f.NearMiss:
+		return "checked: it decrypts cleanly; the output differs from the expected plaintext as said"
+	}
+	return "plausible, not certain: " + f.Plausible + " and the padding is valid; give --expect to be sure"
 }
 
 func rejectWhy(req EncRequest) string {
@@ -45,29 +59,30 @@ func rejectWhy(req EncRequest) string {
 	return "gave no plausible plaintext (give --expect if the data is binary)"
 }
 
-// PrintRSA writes the outcome of DiagnoseRSA in the error/hint style and
-// returns the exit code: 0 when the way the ciphertext was made is found,
-// 1 when not.
+// PrintRSA writes the outcome of DiagnoseRSA with internal/cli's printer
+// and returns the exit code: 0 when the ciphertext is what was promised
+// (and decrypts to the expected plaintext), 1 when a fault is diagnosed or
+// nothing decrypts it.
 func PrintRSA(w io.Writer, name string, rep *RSAReport) int {
 	if f := rep.Found; f != nil {
 		if f.OK {
-			fmt.Fprintf(w, "kmsconform: %s is fine: %s.\n", name, f.Cause)
-			return 0
+			fmt.Fprintf(w, "%s: %s is fine: %s.\n", cli.Prog, name, f.Cause)
+			return cli.ExitOK
 		}
-		fmt.Fprintf(w, "kmsconform: error: %s: %s.\n", name, f.Cause)
+		cli.Errorf(w, "%s: %s.", name, f.Cause)
 		if f.KMSAlgorithm != "" {
-			fmt.Fprintf(w, "kmsconform: hint: KMS decrypts it with EncryptionAlgorithm %s.\n", f.KMSAlgorithm)
+			cli.Hintf(w, "KMS decrypts it with EncryptionAlgorithm %s.", f.KMSAlgorithm)
 		}
-		fmt.Fprintf(w, "kmsconform: hint: the producer should %s.\n", f.Fix)
-		return 0
+		cli.Hintf(w, "fix: %s.", f.Fix)
+		return cli.ExitFailure
 	}
-	fmt.Fprintf(w, "kmsconform: error: nothing tried decrypts %s.\n", name)
+	cli.Errorf(w, "nothing tried decrypts %s.", name)
 	for _, n := range rep.Notes {
-		fmt.Fprintf(w, "kmsconform: hint: %s.\n", n)
+		cli.Hintf(w, "%s.", n)
 	}
 	if len(rep.Tried) > 0 {
-		fmt.Fprintf(w, "kmsconform: hint: tried %s.\n", strings.Join(rep.Tried, "; "))
+		cli.Hintf(w, "tried %s.", describeRSATried(rep.Tried))
 	}
-	fmt.Fprintln(w, "kmsconform: hint: check that the producer used this key's public key; with --private-key more paddings are tried (PKCS#1 v1.5, mixed OAEP hashes).")
-	return 1
+	cli.Hintf(w, "check that the producer used this key's public key; with --private-key more paddings are tried (PKCS#1 v1.5, mixed OAEP hashes).")
+	return cli.ExitFailure
 }

@@ -9,11 +9,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
-	_ "crypto/sha1"   // OAEP hashes tried
-	_ "crypto/sha256" // OAEP hashes tried (sha224 too)
-	_ "crypto/sha512" // OAEP hashes tried (sha384 too)
+	"github.com/aws/smithy-go"
+
+	"github.com/kmsconform/kmsconform/oracle"
 )
 
 // KMS algorithm names for RSA encryption.
@@ -64,6 +65,14 @@ type RSAFinding struct {
 	// Certain is true when Plaintext matched RSARequest.Expect (or no
 	// expectation was given: a valid OAEP decoding is itself proof).
 	Certain bool
+	// NearMiss is true when it decrypts cleanly but not to
+	// RSARequest.Expect (nothing tried gives the expected plaintext);
+	// Difference says how the plaintext differs.
+	NearMiss   bool
+	Difference string
+	// Summary is the finding in one line, e.g. "OAEP SHA-1 used where
+	// SHA-256 was asked".
+	Summary string
 	// OK is true when the producer did what was promised: KMS decrypts
 	// it with the Want algorithm (or either, when none was promised).
 	OK bool
@@ -82,13 +91,30 @@ type RSAReport struct {
 	Notes []string
 }
 
-var hashNames = []struct {
+// ErrKMS marks a KMS that could not be asked (unreachable, no
+// credentials, the key missing): an environment problem, not a diagnosis.
+var ErrKMS = errors.New("KMS unavailable")
+
+// rsaHashNames are the OAEP hashes tried, KMS's two first; the oracle
+// resolves the names (the harness's one digest table).
+var rsaHashNames = []string{"sha1", "sha256", "sha224", "sha384", "sha512"}
+
+type namedHash struct {
 	name string
 	h    crypto.Hash
-}{
-	{"sha1", crypto.SHA1}, {"sha256", crypto.SHA256}, {"sha224", crypto.SHA224},
-	{"sha384", crypto.SHA384}, {"sha512", crypto.SHA512},
 }
+
+var hashNames = func() []namedHash {
+	out := make([]namedHash, len(rsaHashNames))
+	for i, n := range rsaHashNames {
+		h, err := oracle.HashByName(n)
+		if err != nil {
+			panic("doctor: " + err.Error())
+		}
+		out[i] = namedHash{n, h}
+	}
+	return out
+}()
 
 // DiagnoseRSA finds how an RSA ciphertext meant for a KMS key was made:
 // first RSAES_OAEP_SHA_1 and _SHA_256 through KMS, then with the private
@@ -108,7 +134,10 @@ func DiagnoseRSA(ctx context.Context, req RSARequest) (*RSAReport, error) {
 	} else {
 		n, err := req.KMS.KeyBytes(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("reading the KMS key's size: %w", err)
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return nil, fmt.Errorf("%w: reading the KMS key's size: %w", ErrKMS, err)
 		}
 		k = n
 	}
@@ -134,7 +163,21 @@ func DiagnoseRSA(ctx context.Context, req RSARequest) (*RSAReport, error) {
 			return rep, nil
 		}
 	}
-	match := func(pt []byte) bool { return req.Expect == nil || bytes.Equal(pt, req.Expect) }
+	// Every clean decryption is kept: an exact match (or any, without
+	// --expect) ends the search; the first one that differs from --expect
+	// is the near miss reported when nothing matches.
+	var near *RSAFinding
+	accept := func(f *RSAFinding) bool {
+		if req.Expect == nil || bytes.Equal(f.Plaintext, req.Expect) {
+			return true
+		}
+		if near == nil {
+			f.NearMiss = true
+			f.Difference, _ = difference(f.Plaintext, req.Expect)
+			near = f
+		}
+		return false
+	}
 	var f *RSAFinding
 	if req.KMS != nil {
 		for _, alg := range []string{AlgOAEPSHA256, AlgOAEPSHA1} {
@@ -144,33 +187,55 @@ func DiagnoseRSA(ctx context.Context, req RSARequest) (*RSAReport, error) {
 				if ctx.Err() != nil {
 					return nil, ctx.Err()
 				}
+				if !isKMSRefusal(err) {
+					return nil, fmt.Errorf("%w: KMS Decrypt: %w", ErrKMS, err)
+				}
 				continue
 			}
-			if match(pt) {
-				h := "sha256"
-				if alg == AlgOAEPSHA1 {
-					h = "sha1"
-				}
-				f = &RSAFinding{Scheme: "OAEP", LabelHash: h, MGF1Hash: h, KMSAlgorithm: alg, Plaintext: pt}
+			h := "sha256"
+			if alg == AlgOAEPSHA1 {
+				h = "sha1"
+			}
+			c := &RSAFinding{Scheme: "OAEP", LabelHash: h, MGF1Hash: h, KMSAlgorithm: alg, Plaintext: pt}
+			if accept(c) {
+				f = c
 				break
 			}
 		}
 	}
 	if f == nil && req.Private != nil {
-		f = searchPrivate(req.Private, ct, match, &rep.Tried)
+		f = searchPrivate(req.Private, ct, req.Expect, accept, &rep.Tried)
+	}
+	if f == nil {
+		f = near
 	}
 	if f == nil {
 		return rep, nil
 	}
 	f.Base64 = isB64
-	f.Certain = true
+	f.Certain = !f.NearMiss
 	explainRSA(req, f)
 	rep.Found = f
 	return rep, nil
 }
 
-// searchPrivate tries the OAEP hash pairs (KMS's own first) and PKCS#1 v1.5.
-func searchPrivate(priv *rsa.PrivateKey, ct []byte, match func([]byte) bool, tried *[]string) *RSAFinding {
+// kmsCode matches the error code KMSDecrypter implementations return for
+// a KMS refusal ("InvalidCiphertextException", "IncorrectKeyException: ...").
+var kmsCode = regexp.MustCompile(`^[A-Z][A-Za-z]*(Exception|Fault)\b`)
+
+// isKMSRefusal reports whether err is KMS answering no (an API error),
+// rather than KMS not answering (connection refused, timeout, no
+// credentials).
+func isKMSRefusal(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae) || kmsCode.MatchString(err.Error())
+}
+
+// searchPrivate tries the OAEP hash pairs (KMS's own first) and PKCS#1
+// v1.5, offering each clean decryption to accept. A PKCS#1 v1.5 decoding
+// that differs from expect must also look like a near miss (its padding
+// check passes for about one random block in 2^16).
+func searchPrivate(priv *rsa.PrivateKey, ct, expect []byte, accept func(*RSAFinding) bool, tried *[]string) *RSAFinding {
 	type pair struct{ l, m int }
 	var pairs []pair
 	pairs = append(pairs, pair{1, 1}, pair{0, 0}, pair{1, 0}, pair{0, 1})
@@ -185,18 +250,30 @@ func searchPrivate(priv *rsa.PrivateKey, ct []byte, match func([]byte) bool, tri
 		l, m := hashNames[p.l], hashNames[p.m]
 		*tried = append(*tried, fmt.Sprintf("OAEP label hash %s, MGF1 %s", l.name, m.name))
 		pt, err := priv.Decrypt(nil, ct, &rsa.OAEPOptions{Hash: l.h, MGFHash: m.h})
-		if err == nil && match(pt) {
-			f := &RSAFinding{Scheme: "OAEP", LabelHash: l.name, MGF1Hash: m.name, Plaintext: pt}
-			if l.name == m.name && (l.name == "sha1" || l.name == "sha256") {
-				f.KMSAlgorithm = kmsAlg(l.name)
-			}
+		if err != nil {
+			continue
+		}
+		f := &RSAFinding{Scheme: "OAEP", LabelHash: l.name, MGF1Hash: m.name, Plaintext: pt}
+		if l.name == m.name && (l.name == "sha1" || l.name == "sha256") {
+			f.KMSAlgorithm = kmsAlg(l.name)
+		}
+		if accept(f) {
 			return f
 		}
 	}
 	*tried = append(*tried, "PKCS#1 v1.5")
 	pt, err := rsa.DecryptPKCS1v15(nil, priv, ct) //nolint:staticcheck // diagnosing producers that use it
-	if err == nil && match(pt) {
-		return &RSAFinding{Scheme: "PKCS1v15", Plaintext: pt}
+	if err != nil {
+		return nil
+	}
+	if expect != nil && !bytes.Equal(pt, expect) {
+		if _, ok := nearMiss(pt, expect, true); !ok {
+			return nil
+		}
+	}
+	f := &RSAFinding{Scheme: "PKCS1v15", Plaintext: pt}
+	if accept(f) {
+		return f
 	}
 	return nil
 }
@@ -220,18 +297,24 @@ func decodeText(ct []byte) ([]byte, bool) {
 	return nil, false
 }
 
-// explainRSA fills Cause, Fix and OK.
+// explainRSA fills Cause, Fix, Summary and OK.
 func explainRSA(req RSARequest, f *RSAFinding) {
 	want := req.Want
-	var cause, fix string
+	wantWords := "OAEP"
+	if want != "" {
+		wantWords = algWords(want)
+	}
+	var cause, fix, short string
 	switch {
 	case f.Scheme == "PKCS1v15":
 		cause = "the producer used PKCS#1 v1.5 padding, which KMS never decrypts (e.g. `openssl pkeyutl -encrypt` without -pkeyopt rsa_padding_mode:oaep, where OpenSSL 3.x silently ignores rsa_oaep_md)"
 		fix = "encrypt with OAEP: `openssl pkeyutl -encrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256` for RSAES_OAEP_SHA_256"
+		short = "PKCS#1 v1.5 used where " + wantWords + " was asked"
 	case f.KMSAlgorithm != "" && (want == "" || want == f.KMSAlgorithm):
 		f.OK = true
 		cause = fmt.Sprintf("the ciphertext is OAEP with %s for the label hash and MGF1, which KMS decrypts as %s", f.LabelHash, f.KMSAlgorithm)
 		fix = "nothing in the padding"
+		short = "no fault: " + algWords(f.KMSAlgorithm) + " (" + f.KMSAlgorithm + ")"
 	case f.KMSAlgorithm != "":
 		cause = fmt.Sprintf("the tool uses OAEP with %s (decryptable as %s) where %s was promised — e.g. Node's crypto.publicEncrypt default oaepHash 'sha1', or `openssl rsautl -oaep`", f.LabelHash, f.KMSAlgorithm, want)
 		if want == AlgOAEPSHA256 {
@@ -239,22 +322,75 @@ func explainRSA(req RSARequest, f *RSAFinding) {
 		} else {
 			fix = "use SHA-1 for both OAEP hashes (openssl: rsautl -oaep or pkeyutl -pkeyopt rsa_oaep_md:sha1), or decrypt with RSAES_OAEP_SHA_256"
 		}
+		short = algWords(f.KMSAlgorithm) + " used where " + strings.TrimPrefix(algWords(want), "OAEP ") + " was asked"
 	case f.LabelHash == "sha256" && f.MGF1Hash == "sha1":
 		cause = "the tool uses MGF1 with SHA-1 under a SHA-256 OAEP label hash — the Java SunJCE default for RSA/ECB/OAEPWithSHA-256AndMGF1Padding — which KMS RSAES_OAEP_SHA_256 (SHA-256 for both) cannot decrypt"
 		fix = "pass the parameters explicitly: Java `new OAEPParameterSpec(\"SHA-256\", \"MGF1\", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT)`; Python `padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None)`; openssl `-pkeyopt rsa_mgf1_md:sha256`"
+		short = "OAEP SHA-256 with MGF1 SHA-1 (the Java SunJCE default) where SHA-256 for both was asked"
 	default:
 		cause = fmt.Sprintf("the tool uses OAEP with label hash %s and MGF1 hash %s; KMS needs one hash for both, SHA-1 (RSAES_OAEP_SHA_1) or SHA-256 (RSAES_OAEP_SHA_256)", f.LabelHash, f.MGF1Hash)
 		fix = "use the same hash for the OAEP label and MGF1: SHA-256 and SHA-256 for RSAES_OAEP_SHA_256 (Python: padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA256(), label=None))"
+		short = fmt.Sprintf("OAEP label hash %s with MGF1 %s, which no KMS algorithm decrypts", f.LabelHash, f.MGF1Hash)
 	}
 	if f.Base64 {
 		if f.OK {
 			cause = "the ciphertext was sent as base64 text, not the raw bytes KMS takes; decoded, " + cause
 			fix = "send the raw ciphertext bytes (or base64-decode before calling KMS)"
+			short = "sent as base64 text, not the raw bytes; decoded: " + algWords(f.KMSAlgorithm)
 		} else {
 			cause += "; and the ciphertext was sent as base64 text, not the raw bytes KMS takes"
 			fix += "; send the raw ciphertext bytes (or base64-decode before calling KMS)"
+			short += "; sent as base64 text"
 		}
 		f.OK = false
 	}
-	f.Cause, f.Fix = cause, fix
+	if f.NearMiss {
+		cause += "; it decrypts cleanly but not to the expected plaintext: " + f.Difference
+		if f.OK {
+			fix = "change nothing in the padding; " + dataFix(f.Difference)
+		} else {
+			fix += "; " + dataFix(f.Difference)
+		}
+		short = strings.TrimPrefix(short, "no fault: ") + "; near miss: " + f.Difference
+		f.OK = false
+	}
+	f.Cause, f.Fix, f.Summary = cause, fix, short
+}
+
+// algWords names a KMS RSAES algorithm in words ("OAEP SHA-256").
+func algWords(alg string) string {
+	switch alg {
+	case AlgOAEPSHA1:
+		return "OAEP SHA-1"
+	case AlgOAEPSHA256:
+		return "OAEP SHA-256"
+	}
+	return alg
+}
+
+// describeRSATried counts and groups the attempts of a search.
+func describeRSATried(tried []string) string {
+	var kms []string
+	pairs, pkcs1 := 0, false
+	for _, t := range tried {
+		switch {
+		case strings.HasPrefix(t, "KMS Decrypt "):
+			kms = append(kms, strings.TrimPrefix(t, "KMS Decrypt "))
+		case strings.HasPrefix(t, "OAEP "):
+			pairs++
+		case t == "PKCS#1 v1.5":
+			pkcs1 = true
+		}
+	}
+	var parts []string
+	if len(kms) > 0 {
+		parts = append(parts, fmt.Sprintf("KMS Decrypt with %s", strings.Join(kms, " and ")))
+	}
+	if pairs > 0 {
+		parts = append(parts, fmt.Sprintf("OAEP with %d (label hash, MGF1 hash) pairs over %s", pairs, strings.Join(rsaHashNames, ", ")))
+	}
+	if pkcs1 {
+		parts = append(parts, "PKCS#1 v1.5")
+	}
+	return fmt.Sprintf("%d paddings: %s", len(tried), strings.Join(parts, "; "))
 }

@@ -1,11 +1,13 @@
 package doctor
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
-	"net/http/httptest"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,7 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 
-	"github.com/kmsconform/kmsconform/kmsfake"
+	"github.com/kmsconform/kmsconform/internal/kmstarget"
 )
 
 // rsaKeys writes an RSA-2048 and an RSA-3072 key pair made by the real
@@ -87,15 +89,12 @@ func TestDiagnoseRSAWithPrivateKey(t *testing.T) {
 // TestDiagnoseRSAThroughKMS asks the in-process KMS fake, as `doctor rsa
 // --key-id` does: SHA-1 OAEP from rsautl where SHA-256 was promised.
 func TestDiagnoseRSAThroughKMS(t *testing.T) {
-	srv, err := kmsfake.New(kmsfake.Options{Region: "us-east-1"})
+	tg, err := kmstarget.Start(context.Background(), kmstarget.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(func() { hs.Close(); srv.Close() })
-	client := kms.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-		return aws.Credentials{AccessKeyID: "kmsconformtest", SecretAccessKey: "kmsconformtest"}, nil
-	})}, func(o *kms.Options) { o.BaseEndpoint = aws.String(hs.URL) })
+	t.Cleanup(func() { tg.Close() })
+	client := tg.Client
 	ctx := context.Background()
 	ck, err := client.CreateKey(ctx, &kms.CreateKeyInput{KeySpec: types.KeySpecRsa2048, KeyUsage: types.KeyUsageTypeEncryptDecrypt})
 	if err != nil {
@@ -134,5 +133,102 @@ func TestDiagnoseRSAThroughKMS(t *testing.T) {
 	}
 	if rep.Found != nil || len(rep.Tried) != 2 {
 		t.Fatalf("finding %+v, tried %q; want nothing after the two KMS algorithms", rep.Found, rep.Tried)
+	}
+}
+
+// --expect-text that misses the plaintext's trailing newline must not hide
+// what the padding says: PKCS#1 v1.5 is still found, with the difference;
+// a right OAEP SHA-256 ciphertext is a near miss (exit 1), not "fine".
+func TestDiagnoseRSANearMiss(t *testing.T) {
+	dir := t.TempDir()
+	opensslRun(t, dir, "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "priv.pem")
+	opensslRun(t, dir, "pkey", "-in", "priv.pem", "-pubout", "-out", "pub.pem")
+	write(t, dir, "key.bin", "0123456789abcdef0123456789abcdef\n")
+	priv, err := ParseRSAPrivateKey(read(t, dir, "priv.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := func(opts ...string) []byte {
+		opensslRun(t, dir, append([]string{"pkeyutl", "-encrypt", "-pubin", "-inkey", "pub.pem", "-in", "key.bin", "-out", "ct.bin"}, opts...)...)
+		return read(t, dir, "ct.bin")
+	}
+	expect := []byte("0123456789abcdef0123456789abcdef") // no newline
+	for _, tc := range []struct {
+		name, cause, summary string
+	}{
+		{"PKCS#1 v1.5", "PKCS#1 v1.5", "PKCS#1 v1.5 used where OAEP SHA-256 was asked; near miss: the plaintext differs only by a trailing newline"},
+		{"OAEP SHA-256", "which KMS decrypts as RSAES_OAEP_SHA_256", "OAEP SHA-256 (RSAES_OAEP_SHA_256); near miss"},
+		{"OAEP SHA-1", "where RSAES_OAEP_SHA_256 was promised", "OAEP SHA-1 used where SHA-256 was asked; near miss"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var ct []byte
+			switch tc.name {
+			case "PKCS#1 v1.5":
+				ct = enc("-pkeyopt", "rsa_oaep_md:sha256")
+			case "OAEP SHA-256":
+				ct = enc("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256")
+			default:
+				ct = enc("-pkeyopt", "rsa_padding_mode:oaep")
+			}
+			rep, err := DiagnoseRSA(context.Background(), RSARequest{Ciphertext: ct, Private: priv, Want: AlgOAEPSHA256, Expect: expect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := rep.Found
+			if f == nil || !f.NearMiss || f.Certain || f.OK {
+				t.Fatalf("finding %+v; want a near miss", f)
+			}
+			var b strings.Builder
+			code := PrintRSA(&b, "ct.bin", rep)
+			t.Logf("\n%s", b.String())
+			if code != 1 || !strings.Contains(f.Cause, tc.cause) || !strings.Contains(f.Cause, "differs only by a trailing newline") {
+				t.Errorf("exit %d, cause %q", code, f.Cause)
+			}
+			if !strings.Contains(f.Summary, tc.summary) {
+				t.Errorf("summary %q; want %q", f.Summary, tc.summary)
+			}
+		})
+	}
+	// the exact plaintext: OAEP SHA-256 is fine, exit 0
+	ct := enc("-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256")
+	rep, err := DiagnoseRSA(context.Background(), RSARequest{Ciphertext: ct, Private: priv, Want: AlgOAEPSHA256, Expect: append(expect, '\n')})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if code := PrintRSA(&b, "ct.bin", rep); code != 0 || rep.Found == nil || !rep.Found.OK {
+		t.Fatalf("exit %d, finding %+v", code, rep.Found)
+	}
+	// nothing decrypts: the hint counts what was tried
+	rep, err = DiagnoseRSA(context.Background(), RSARequest{Ciphertext: bytes.Repeat([]byte{0x42}, 256), Private: priv, Expect: expect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Reset()
+	if code := PrintRSA(&b, "ct.bin", rep); code != 1 || !strings.Contains(b.String(), "tried 26 paddings: OAEP with 25 (label hash, MGF1 hash) pairs over sha1, sha256, sha224, sha384, sha512; PKCS#1 v1.5") {
+		t.Errorf("exit %d:\n%s", code, b.String())
+	}
+}
+
+// A KMS that does not answer is an environment problem (ErrKMS, exit 3 in
+// the CLI), never "nothing decrypts".
+func TestDiagnoseRSAKMSUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // a closed port: connection refused
+	client := kms.NewFromConfig(aws.Config{Region: "us-east-1", RetryMaxAttempts: 1, Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+		return aws.Credentials{AccessKeyID: "kmsconformtest", SecretAccessKey: "kmsconformtest"}, nil
+	})}, func(o *kms.Options) { o.BaseEndpoint = aws.String("http://" + addr) })
+	_, err = DiagnoseRSA(context.Background(), RSARequest{Ciphertext: make([]byte, 256), KMS: &KMSKey{Client: client, KeyID: "alias/x"}})
+	if !errors.Is(err, ErrKMS) {
+		t.Fatalf("err %v; want ErrKMS", err)
+	}
+	// size known, Decrypt fails to connect: still ErrKMS
+	_, err = DiagnoseRSA(context.Background(), RSARequest{Ciphertext: make([]byte, 256), KMS: &KMSKey{Client: client, KeyID: "alias/x", size: 256}})
+	if !errors.Is(err, ErrKMS) {
+		t.Fatalf("err %v; want ErrKMS", err)
 	}
 }

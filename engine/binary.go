@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 
+	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/oracle"
 )
 
@@ -18,7 +19,11 @@ const BinaryName = "oracle-bin"
 // the engine name does not give a path.
 const EnvBinary = "KMSCONFORM_BIN"
 
-func init() { Register(BinaryName, openBinary) }
+func init() {
+	RegisterFamily(Family{Prefix: BinaryName, Forms: []string{"oracle-bin", "oracle-bin@COMPAT", "oracle-bin:/path/to/kmsconform"},
+		Summary: "the Go reference as the kmsconform binary ($" + EnvBinary + ")",
+		Names:   func() []string { return compatNames(BinaryName) }}, openBinary)
+}
 
 // openBinary opens "oracle-bin[@COMPAT][:PATH]".
 func openBinary(name string) (OpenSSL, error) {
@@ -33,21 +38,22 @@ func openBinary(name string) (OpenSSL, error) {
 	case strings.HasPrefix(rest, "@") && len(rest) > 1:
 		compat = rest[1:]
 	default:
-		return nil, fmt.Errorf("engine: %q: want oracle-bin, oracle-bin@COMPAT or oracle-bin:/path/to/kmsconform", name)
+		return nil, cli.Usage(fmt.Sprintf("engine: %q: want oracle-bin, oracle-bin@COMPAT or oracle-bin:/path/to/kmsconform", name), "")
 	}
 	p, err := oracle.LookupProfile(compat)
 	if err != nil {
-		return nil, fmt.Errorf("engine %s: %w", name, err)
+		return nil, cli.Usage(fmt.Sprintf("engine %s: %v", name, err), "")
 	}
 	if path == "" {
 		path = os.Getenv(EnvBinary)
 	}
 	if path == "" {
-		return nil, fmt.Errorf("engine %s: no kmsconform binary: set $%s (e.g. after `make build`, %s=$PWD/bin/kmsconform) or name it as oracle-bin:/path/to/kmsconform", name, EnvBinary, EnvBinary)
+		return nil, cli.Setup(fmt.Errorf("engine %s: no kmsconform binary", name),
+			fmt.Sprintf("set $%s (e.g. after `make build`, %s=$PWD/bin/kmsconform) or name it as oracle-bin:/path/to/kmsconform", EnvBinary, EnvBinary))
 	}
 	abs, err := exec.LookPath(path)
 	if err != nil {
-		return nil, fmt.Errorf("engine %s: kmsconform binary %q not found: %w", name, path, err)
+		return nil, cli.Setup(fmt.Errorf("engine %s: kmsconform binary %q not found: %w", name, path, err), "run `make build` or name the binary with oracle-bin:/path/to/kmsconform")
 	}
 	prefix := []string{"openssl"}
 	if compat != "" {

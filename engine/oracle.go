@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/opensslcli"
 	"github.com/kmsconform/kmsconform/oracle"
 )
@@ -16,7 +17,20 @@ import (
 // opensslcli.Main. "oracle@1.0.2" selects the 1.0.2 compat profile.
 const OracleName = "oracle"
 
-func init() { Register(OracleName, openOracle) }
+func init() {
+	RegisterFamily(Family{Prefix: OracleName, Forms: []string{"oracle", "oracle@COMPAT"},
+		Summary: "the Go reference, in this process (COMPAT: " + strings.Join(oracle.ProfileNames(), ", ") + ")",
+		Names:   func() []string { return compatNames(OracleName) }}, openOracle)
+}
+
+// compatNames is base and base@P for every compat profile P.
+func compatNames(base string) []string {
+	out := []string{base}
+	for _, p := range oracle.ProfileNames() {
+		out = append(out, base+"@"+p)
+	}
+	return out
+}
 
 // oracleEngine runs `kmsconform openssl` in this process.
 type oracleEngine struct {
@@ -32,11 +46,11 @@ func openOracle(name string) (OpenSSL, error) {
 	case strings.HasPrefix(name, OracleName+"@") && len(name) > len(OracleName)+1:
 		compat = name[len(OracleName)+1:]
 	default:
-		return nil, fmt.Errorf("engine: %q: want oracle or oracle@COMPAT (COMPAT one of %s)", name, strings.Join(oracle.ProfileNames(), ", "))
+		return nil, cli.Usage(fmt.Sprintf("engine: %q: want oracle or oracle@COMPAT (COMPAT one of %s)", name, strings.Join(oracle.ProfileNames(), ", ")), "")
 	}
 	p, err := oracle.LookupProfile(compat)
 	if err != nil {
-		return nil, fmt.Errorf("engine %s: %w", name, err)
+		return nil, cli.Usage(fmt.Sprintf("engine %s: %v", name, err), "")
 	}
 	return &oracleEngine{name: name, profile: p}, nil
 }

@@ -40,6 +40,7 @@ const (
 	Validation        Class = "validation"         // KMS ValidationException (bad input shape or size)
 	KMSUnavailable    Class = "kms-unavailable"    // the KMS did not answer (connection refused, 5xx)
 	KMSOther          Class = "kms-error"          // any other KMS error code
+	NotRefused        Class = "not-refused"        // a step that must be refused succeeded
 	Other             Class = "other"              // a failure no rule names: read the stderr
 )
 
@@ -67,6 +68,7 @@ var Doc = map[Class]string{
 	Validation:        "KMS: the request was refused as invalid (ValidationException)",
 	KMSUnavailable:    "the KMS did not answer",
 	KMSOther:          "another KMS error",
+	NotRefused:        "a step that must be refused (a limit, a wrong key) succeeded",
 	Other:             "a failure no rule names: read the stderr",
 }
 
@@ -74,7 +76,7 @@ var Doc = map[Class]string{
 func All() []Class {
 	return []Class{BadDecrypt, BadMagic, InvalidCiphertext, UnknownCommand, UnknownOption, ParameterRefused,
 		KeyUnreadable, DataTooLarge, Base64Invalid, FileNotFound, Mismatch, Timeout, Interrupted, ToolNotRunnable,
-		IncorrectKey, KeyDisabled, KeyInvalidState, KeyNotFound, InvalidKeyUsage, Validation, KMSUnavailable, KMSOther, Other}
+		IncorrectKey, KeyDisabled, KeyInvalidState, KeyNotFound, InvalidKeyUsage, Validation, KMSUnavailable, KMSOther, NotRefused, Other}
 }
 
 // Rule maps a stderr pattern to a class.
@@ -84,19 +86,44 @@ type Rule struct {
 }
 
 // Rules classify openssl's stderr, first match wins. Order matters where
-// one stderr holds several patterns (1.1.1's `rsa_oaep_md` refusal also
-// prints "parameter").
+// one stderr holds several patterns: 1.1.1's refusal of rsa_oaep_md before
+// rsa_padding_mode says "Can't set parameter" and "rsa routines ...
+// invalid padding mode", which is a refused parameter, not a bad
+// ciphertext; "Public Key operation error" precedes both a too-long input
+// and a bad ciphertext, so the specific rule comes first.
 var Rules = []Rule{
 	{BadMagic, regexp.MustCompile(`(?i)bad magic number`)},
 	{BadDecrypt, regexp.MustCompile(`(?i)bad decrypt|BAD_DECRYPT|wrong final block length`)},
 	{DataTooLarge, regexp.MustCompile(`(?i)data too large|too large for key size|data too long`)},
-	{InvalidCiphertext, regexp.MustCompile(`(?i)oaep decoding error|padding check failed|RSA_padding_check|decoding error|rsa routines.*(padding|decrypt)`)},
+	{ParameterRefused, regexp.MustCompile(`(?i)can't set parameter|parameter setting error|illegal or unsupported padding mode|invalid padding mode|unknown padding type|pkey ctrl.*error|operation not supported for this keytype|unsupported parameter`)},
+	{InvalidCiphertext, regexp.MustCompile(`(?i)oaep decoding error|pkcs decoding error|padding check failed|RSA_padding_check|data greater than mod len|block type is not 0[12]|null before block missing`)},
 	{UnknownCommand, regexp.MustCompile(`(?i)invalid command '|is an invalid command|unknown command`)},
-	{ParameterRefused, regexp.MustCompile(`(?i)can't set parameter|parameter setting error|illegal or unsupported padding mode|pkey ctrl.*error|operation not supported for this keytype|unsupported parameter`)},
 	{UnknownOption, regexp.MustCompile(`(?i)unrecognized flag|unknown option|multiple cipher or unknown options|use -help for summary|unknown cipher|extra (option|argument)|invalid option`)},
 	{FileNotFound, regexp.MustCompile(`(?i)no such file or directory|can't open .* for reading|could not open file`)},
 	{KeyUnreadable, regexp.MustCompile(`(?i)unable to load|could not read|could not find|no start line|bad base64 decode|expecting: |error reading .*key`)},
-	{Base64Invalid, regexp.MustCompile(`(?i)error reading input file|invalid base64|base64 decode`)},
+	{Base64Invalid, regexp.MustCompile(`(?i)error reading input file|invalid base64|base64 decode|bad base64`)},
+}
+
+// harnessLine tells the lines kmsconform's own oracle adds to openssl's
+// stderr ("kmsconform: note: ...", "kmsconform: hint: ..."): they explain,
+// they are not openssl's message, so they are neither classified nor shown
+// as the error line.
+func harnessLine(l string) bool {
+	return strings.HasPrefix(l, "kmsconform: note:") || strings.HasPrefix(l, "kmsconform: hint:")
+}
+
+// opensslText is stderr without the harness's note and hint lines.
+func opensslText(stderr string) string {
+	if !strings.Contains(stderr, "kmsconform: ") {
+		return stderr
+	}
+	var keep []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if !harnessLine(strings.TrimSpace(l)) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }
 
 // KMSCodes maps AWS KMS error codes to classes.
@@ -121,8 +148,9 @@ func Stderr(exitCode int, stderr string) Class {
 			return ToolNotRunnable
 		}
 	}
+	text := opensslText(stderr)
 	for _, r := range Rules {
-		if r.Pattern.MatchString(stderr) {
+		if r.Pattern.MatchString(text) {
 			return r.Class
 		}
 	}
@@ -139,22 +167,33 @@ func KMS(code string) Class {
 
 // ErrorLine picks the line of stderr that says what went wrong: the first
 // line naming an error, else the first non-empty line that is not one of
-// 3.x's deprecation warnings.
+// the warnings openssl prints on success too (3.x's deprecated key
+// derivation, short hex keys) nor a line the oracle adds (note, hint).
 func ErrorLine(stderr string) string {
 	var first string
 	for _, l := range strings.Split(stderr, "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || strings.Contains(l, "deprecated") || strings.HasPrefix(l, "*** WARNING") {
+		if l == "" || harnessLine(l) || noise(l) {
 			continue
 		}
 		if first == "" {
 			first = l
 		}
 		ll := strings.ToLower(l)
-		if strings.Contains(ll, "error") || strings.Contains(ll, "bad ") || strings.Contains(ll, "unable") ||
-			strings.Contains(ll, "invalid") || strings.Contains(ll, "unrecognized") || strings.Contains(ll, "can't") {
-			return l
+		for _, w := range errorWords {
+			if strings.Contains(ll, w) {
+				return l
+			}
 		}
 	}
 	return first
+}
+
+// errorWords mark a line that states a failure.
+var errorWords = []string{"error", "bad ", "unable", "invalid", "unrecognized", "unknown", "can't", "could not", "no such", "not found", "too large", "too long"}
+
+// noise is a warning line openssl prints whether or not the command works.
+func noise(l string) bool {
+	return strings.Contains(l, "deprecated") || strings.HasPrefix(l, "*** WARNING") ||
+		strings.HasPrefix(l, "Using -iter or -pbkdf2 would be better") || strings.HasPrefix(l, "hex string is too short")
 }

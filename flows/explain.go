@@ -14,13 +14,16 @@ func Explain(c *Cell) string {
 		fmt.Fprintf(&b, " — %s", c.Message)
 	}
 	fmt.Fprintf(&b, "\nexpected: %s", c.Expected.Outcome)
-	if len(c.Expected.Reasons) > 0 {
-		fmt.Fprintf(&b, " with %s", strings.Join(c.Expected.Reasons, " or "))
+	if len(c.Expected.Classes) > 0 {
+		fmt.Fprintf(&b, " with %s", classList(c.Expected.Classes))
 	}
 	if c.Expected.Why != "" {
 		fmt.Fprintf(&b, " (%s)", c.Expected.Why)
 	}
 	fmt.Fprintf(&b, "\nactual: %s", c.Actual.Outcome)
+	if c.Actual.Class != "" {
+		fmt.Fprintf(&b, " (%s)", c.Actual.Class)
+	}
 	if c.Actual.Reason != "" {
 		fmt.Fprintf(&b, ": %s", c.Actual.Reason)
 	}
@@ -39,6 +42,9 @@ func Explain(c *Cell) string {
 		fmt.Fprintf(&b, "  [%s] $ %s\n", tag, s.Command)
 		if s.Error != "" {
 			fmt.Fprintf(&b, "      -> %s", s.Error)
+			if s.Class != "" {
+				fmt.Fprintf(&b, " [%s]", s.Class)
+			}
 			if s.Expected != "" {
 				fmt.Fprintf(&b, " (refusal expected: %s)", s.Expected)
 			}

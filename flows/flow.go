@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kmsconform/kmsconform/failclass"
 	"github.com/kmsconform/kmsconform/oracle"
 )
 
@@ -94,13 +95,14 @@ var (
 	MustPass = Expectation{Outcome: Pass}
 )
 
-// MustFail expects a failure with one of reasons; why explains it.
-func MustFail(why string, reasons ...string) Expectation {
-	return Expectation{Outcome: Fail, Reasons: reasons, Why: why}
+// MustFail expects a failure of one of classes; why explains it.
+func MustFail(why string, classes ...failclass.Class) Expectation {
+	return Expectation{Outcome: Fail, Classes: classes, Why: why}
 }
 
-// ReasonMismatch is the reason given when every step succeeded but the
-// bytes differ: with CBC about 1 wrong key in 256 still has valid padding.
+// ReasonMismatch starts the reason given when every step succeeded but the
+// bytes differ (class failclass.Mismatch): with CBC about 1 wrong key in
+// 256 still has valid padding.
 const ReasonMismatch = "plaintext mismatch"
 
 // Resolve returns the expectation of c for the given profiles: not

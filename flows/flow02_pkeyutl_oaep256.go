@@ -1,5 +1,7 @@
 package flows
 
+import "github.com/kmsconform/kmsconform/failclass"
+
 // Flow 2 — seeds 001/004: pkeyutl OAEP SHA-256 with a PEM or a DER
 // (-keyform DER) public key, decrypted by KMS RSAES_OAEP_SHA_256.
 func init() {
@@ -13,7 +15,7 @@ func init() {
 			}
 			if form == "der-no-keyform" {
 				// 1.1.1 reads -inkey as PEM unless told -keyform DER.
-				c.Rules = []Rule{{If: ProducerNeedsKeyform, Then: MustFail("this openssl does not detect DER keys: -keyform DER is needed", "unable to load", "Could not read", "Could not find")}}
+				c.Rules = []Rule{{If: ProducerNeedsKeyform, Then: MustFail("this openssl does not detect DER keys: -keyform DER is needed", failclass.KeyUnreadable)}}
 			}
 			f.Cases = append(f.Cases, c)
 		}

@@ -1,11 +1,17 @@
 package flows
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/kmsconform/kmsconform/failclass"
+)
 
 // Flow 4 — seed 001's troubleshooting and the issues partners report: each
 // "bad decrypt" is reproduced, and the documented fix must then work.
 func init() {
-	badDecrypt := []string{"bad decrypt", ReasonMismatch}
+	// A wrong key fails the padding check, or (1 in 256) passes it and
+	// the bytes differ.
+	badDecrypt := []failclass.Class{failclass.BadDecrypt, failclass.Mismatch}
 	f := &Flow{ID: 4, Title: "bad-decrypt reproductions, each with its documented fix", Seeds: []string{"001"}}
 	f.Cases = []Case{
 		{
@@ -87,7 +93,7 @@ func init() {
 		},
 		{
 			Name: "explicit-salt-no-header", Params: P("salt", "-S 0011223344556677", "fix", "prepend Salted__ and the salt"), Needs: Both(FeaturePBKDF2),
-			Expect: MustFail("3.0+ writes no Salted__ header with -S", "bad magic number", "bad decrypt", ReasonMismatch),
+			Expect: MustFail("3.0+ writes no Salted__ header with -S", failclass.BadMagic, failclass.BadDecrypt, failclass.Mismatch),
 			Rules:  []Rule{{If: ProducerHeaderWithS, Then: MustPass}},
 			Run: func(x *X) {
 				x.ProducerTo("key.bin", "rand", "-base64", "32")
@@ -109,7 +115,7 @@ func init() {
 		},
 		{
 			Name: "oaep-sha1-as-sha256", Params: P("wrap", "rsautl -oaep (SHA-1)", "kms_algorithm", "RSAES_OAEP_SHA_256", "fix", "RSAES_OAEP_SHA_1"), KMSConsumer: true,
-			Expect: MustFail("rsautl -oaep is OAEP with SHA-1", "InvalidCiphertextException"),
+			Expect: MustFail("rsautl -oaep is OAEP with SHA-1", failclass.InvalidCiphertext),
 			Run: func(x *X) {
 				kid := wrapKey(x, "rsautl", "-encrypt", "-oaep", "-inkey", "pubkey.pem", "-pubin", "-in", "key.bin", "-out", "key.bin.enc")
 				x.Decrypt(kid, "RSAES_OAEP_SHA_256", "key.bin.enc", "keyplaintext.bin")
@@ -119,7 +125,7 @@ func init() {
 		{
 			Name: "oaep-sha256-as-sha1", Params: P("wrap", "pkeyutl rsa_oaep_md:sha256", "kms_algorithm", "RSAES_OAEP_SHA_1", "fix", "RSAES_OAEP_SHA_256"), KMSConsumer: true,
 			Needs:  []Need{{Producer, FeatureOAEPMD}},
-			Expect: MustFail("the key was wrapped with OAEP SHA-256", "InvalidCiphertextException"),
+			Expect: MustFail("the key was wrapped with OAEP SHA-256", failclass.InvalidCiphertext),
 			Run: func(x *X) {
 				kid := wrapKey(x, "pkeyutl", "-encrypt", "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-in", "key.bin", "-pubin", "-inkey", "pubkey.pem", "-out", "key.bin.enc")
 				x.Decrypt(kid, "RSAES_OAEP_SHA_1", "key.bin.enc", "keyplaintext.bin")
@@ -129,7 +135,7 @@ func init() {
 		{
 			Name: "oaep-md-without-padding-mode", Params: P("wrap", "pkeyutl -pkeyopt rsa_oaep_md:sha256 only", "fix", "add -pkeyopt rsa_padding_mode:oaep"), KMSConsumer: true,
 			Needs:  []Need{{Producer, FeatureOAEPMD}},
-			Expect: MustFail("without rsa_padding_mode:oaep pkeyutl pads with PKCS#1 v1.5, which KMS never decrypts", "InvalidCiphertextException", "parameter", "illegal or unsupported padding mode"),
+			Expect: MustFail("without rsa_padding_mode:oaep pkeyutl pads with PKCS#1 v1.5, which KMS never decrypts (1.1.1 refuses rsa_oaep_md before the padding mode)", failclass.InvalidCiphertext, failclass.ParameterRefused),
 			Run: func(x *X) {
 				kid := wrapKey(x, "pkeyutl", "-encrypt", "-pkeyopt", "rsa_oaep_md:sha256", "-in", "key.bin", "-pubin", "-inkey", "pubkey.pem", "-out", "key.bin.enc")
 				x.Decrypt(kid, "RSAES_OAEP_SHA_256", "key.bin.enc", "keyplaintext.bin")
@@ -142,7 +148,7 @@ func init() {
 		{
 			Name: "sha256-label-mgf1-sha1", Params: P("wrap", "OAEP SHA-256 label hash, MGF1-SHA-1 (Java SunJCE default)", "fix", "MGF1 with SHA-256"), KMSConsumer: true,
 			Needs:  []Need{{Producer, FeatureOAEPMD}},
-			Expect: MustFail("KMS uses the same hash for the label and MGF1", "InvalidCiphertextException"),
+			Expect: MustFail("KMS uses the same hash for the label and MGF1", failclass.InvalidCiphertext),
 			Run: func(x *X) {
 				kid := wrapKey(x, "pkeyutl", "-encrypt", "-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", "rsa_oaep_md:sha256", "-pkeyopt", "rsa_mgf1_md:sha1", "-in", "key.bin", "-pubin", "-inkey", "pubkey.pem", "-out", "key.bin.enc")
 				x.Decrypt(kid, "RSAES_OAEP_SHA_256", "key.bin.enc", "keyplaintext.bin")

@@ -1,6 +1,10 @@
 package flows
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/kmsconform/kmsconform/failclass"
+)
 
 // Flow 7 — the largest plaintext per key size and OAEP hash: accepted by
 // openssl and by KMS Encrypt, and one byte more refused by both.
@@ -40,8 +44,8 @@ func flow7(x *X, spec, alg, md string, max int) {
 	x.Decrypt(kid, alg, "max.kms.enc", "max.kms.dec")
 	x.Same("max.bin", "max.kms.dec")
 	x.Producer("rand", "-out", "over.bin", strconv.Itoa(max+1))
-	x.Refused("data too large", func() { wrap("over.bin", "over.bin.enc") })
-	x.Refused("ValidationException", func() { x.Encrypt(kid, alg, "over.bin", "over.kms.enc") })
+	x.Refused(failclass.DataTooLarge, func() { wrap("over.bin", "over.bin.enc") })
+	x.Refused(failclass.Validation, func() { x.Encrypt(kid, alg, "over.bin", "over.kms.enc") })
 	if x.Exists("over.kms.enc") {
 		x.failf("KMS refused %d bytes but over.kms.enc was written", max+1)
 	}

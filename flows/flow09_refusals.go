@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"github.com/kmsconform/kmsconform/failclass"
+
 	"context"
 	"fmt"
 	"os"
@@ -18,7 +20,7 @@ func init() {
 		{Name: "wrong-key", Params: P("error", "InvalidCiphertextException"), KMSConsumer: true, Expect: MustPass, Run: func(x *X) {
 			wrapKey(x, "rsautl", "-encrypt", "-oaep", "-inkey", "pubkey.pem", "-pubin", "-in", "key.bin", "-out", "key.bin.enc")
 			other := x.SharedKey("RSA_2048", "ENCRYPT_DECRYPT", "other")
-			x.Refused("InvalidCiphertextException", func() { x.Decrypt(other, "RSAES_OAEP_SHA_1", "key.bin.enc", "keyplaintext.bin") })
+			x.Refused(failclass.InvalidCiphertext, func() { x.Decrypt(other, "RSAES_OAEP_SHA_1", "key.bin.enc", "keyplaintext.bin") })
 			nothingDecrypted(x, "keyplaintext.bin")
 		}},
 		{Name: "disabled-key", Params: P("error", "DisabledException"), KMSConsumer: true, Expect: MustPass, Run: func(x *X) {
@@ -27,7 +29,7 @@ func init() {
 				_, err := c.DisableKey(ctx, &kms.DisableKeyInput{KeyId: aws.String(kid)})
 				return err
 			})
-			x.Refused("DisabledException", func() { x.Decrypt("", "", "DATA.kms.enc", "DATA.kms.dec") })
+			x.Refused(failclass.KeyDisabled, func() { x.Decrypt("", "", "DATA.kms.enc", "DATA.kms.dec") })
 			nothingDecrypted(x, "DATA.kms.dec")
 		}},
 		{Name: "pending-deletion", Params: P("error", "KMSInvalidStateException"), KMSConsumer: true, Expect: MustPass, Run: func(x *X) {
@@ -36,7 +38,7 @@ func init() {
 				_, err := c.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: aws.String(kid), PendingWindowInDays: aws.Int32(7)})
 				return err
 			})
-			x.Refused("KMSInvalidStateException", func() { x.Decrypt("", "", "DATA.kms.enc", "DATA.kms.dec") })
+			x.Refused(failclass.KeyInvalidState, func() { x.Decrypt("", "", "DATA.kms.enc", "DATA.kms.dec") })
 			nothingDecrypted(x, "DATA.kms.dec")
 		}},
 		{Name: "tampered-ciphertext", Params: P("error", "InvalidCiphertextException"), KMSConsumer: true, Expect: MustPass, Run: func(x *X) {
@@ -46,14 +48,14 @@ func init() {
 				blob[10] ^= 0x01
 			}
 			x.WriteFile("key.bin.enc", blob, fmt.Sprintf("printf '\\x%02x' | dd of=key.bin.enc bs=1 seek=10 conv=notrunc  # flip one bit", safeByte(blob, 10)))
-			x.Refused("InvalidCiphertextException", func() { x.Decrypt(kid, "RSAES_OAEP_SHA_1", "key.bin.enc", "keyplaintext.bin") })
+			x.Refused(failclass.InvalidCiphertext, func() { x.Decrypt(kid, "RSAES_OAEP_SHA_1", "key.bin.enc", "keyplaintext.bin") })
 			nothingDecrypted(x, "keyplaintext.bin")
 		}},
 		{Name: "wrong-curve", Params: P("kms_key", "ECC_NIST_P256", "peer", "secp384r1"), KMSConsumer: true, Expect: MustPass, Run: func(x *X) {
 			kid := x.SharedKey("ECC_NIST_P256", "KEY_AGREEMENT", "")
 			x.Producer("ecparam", "-name", "secp384r1", "-genkey", "-noout", "-out", "p384.pem")
 			x.Producer("ec", "-in", "p384.pem", "-pubout", "-outform", "DER", "-out", "p384.der")
-			x.Refused("ValidationException", func() { x.DeriveSharedSecret(kid, "p384.der", "kms.ss") })
+			x.Refused(failclass.Validation, func() { x.DeriveSharedSecret(kid, "p384.der", "kms.ss") })
 			nothingDecrypted(x, "kms.ss")
 		}},
 	}

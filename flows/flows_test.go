@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/kmsconform/kmsconform/failclass"
 )
 
 // runHost runs the named cases of flow id with the host openssl on both sides.
@@ -51,15 +53,24 @@ func TestBadDecryptReproducedAndFixed(t *testing.T) {
 }
 
 func TestUnexpectedSuccessIsAFailure(t *testing.T) {
-	v, _ := judge(MustFail("x", "bad decrypt"), Actual{Outcome: Pass})
+	v, _ := judge(MustFail("x", failclass.BadDecrypt), Actual{Outcome: Pass})
 	if v != Unexpected {
 		t.Fatalf("verdict %s", v)
 	}
-	v, _ = judge(MustFail("x", "bad decrypt"), Actual{Outcome: Fail, Reason: "unable to load key"})
-	if v != Unexpected {
-		t.Fatalf("wrong reason: verdict %s", v)
+	v, msg := judge(MustFail("x", failclass.BadDecrypt), Actual{Outcome: Fail, Reason: "unable to load Public Key", Class: failclass.KeyUnreadable})
+	if v != Unexpected || !strings.Contains(msg, "bad-decrypt") || !strings.Contains(msg, "key-unreadable") {
+		t.Fatalf("wrong class: verdict %s %q", v, msg)
 	}
-	v, _ = judge(MustPass, Actual{Outcome: Fail, Reason: "bad decrypt"})
+	// The class decides, never a word in the text.
+	v, _ = judge(MustFail("x", failclass.ParameterRefused), Actual{Outcome: Fail, Reason: "bad parameter: bad decrypt", Class: failclass.BadDecrypt})
+	if v != Unexpected {
+		t.Fatalf("a reason containing the word matched: verdict %s", v)
+	}
+	v, _ = judge(MustFail("x", failclass.BadDecrypt, failclass.Mismatch), Actual{Outcome: Fail, Reason: "plaintext mismatch", Class: failclass.Mismatch})
+	if v != ExpectedFail {
+		t.Fatalf("second class: verdict %s", v)
+	}
+	v, _ = judge(MustPass, Actual{Outcome: Fail, Reason: "bad decrypt", Class: failclass.BadDecrypt})
 	if v != Unexpected {
 		t.Fatalf("verdict %s", v)
 	}

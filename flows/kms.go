@@ -4,24 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
-	"os"
+	"io/fs"
+	"net"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
+
+	"github.com/kmsconform/kmsconform/failclass"
+	"github.com/kmsconform/kmsconform/internal/kmstarget"
+	"github.com/kmsconform/kmsconform/internal/preflight"
 )
 
 // DefaultRegion is the region used for the in-process fake and when the
 // environment names none.
-const DefaultRegion = "us-east-1"
+const DefaultRegion = kmstarget.DefaultRegion
 
 // KMS is the KMS side of a run: a client, where it points, and the keys
 // shared by every cell (created once per key spec: RSA key generation is
@@ -29,16 +28,22 @@ const DefaultRegion = "us-east-1"
 type KMS struct {
 	// Client is the aws-sdk-go-v2 client every KMS step uses.
 	Client *kms.Client
-	// Endpoint is the URL (for the in-process fake, its loopback listener).
+	// Endpoint is the URL (for the in-process fake, its loopback listener;
+	// empty when the SDK resolves AWS itself).
 	Endpoint string
 	// Label describes the endpoint in reports.
 	Label string
+	// Server is the HTTP Server header of the KMS's answer to the
+	// pre-flight ListKeys ("not stated" when absent: AWS sends none).
+	Server string
+	// Warning is the pre-flight's doubt about the endpoint, if any.
+	Warning string
 	// Region is the region the client signs for.
 	Region string
 
 	mu     sync.Mutex
 	shared map[string]*sharedValue
-	close  func() error
+	target *kmstarget.Target
 }
 
 type sharedValue struct {
@@ -47,84 +52,45 @@ type sharedValue struct {
 	err  error
 }
 
-// startFake serves the in-process KMS fake on a 127.0.0.1 listener; it is
-// set by fake.go. It returns the endpoint and a function that stops it.
-var startFake func(region string) (endpoint string, stop func() error, err error)
-
 // OpenKMS connects to the KMS at endpoint with the standard AWS credential
 // chain, or, when endpoint is empty, starts the in-process fake on a
-// loopback listener with fixed local credentials. Close releases it.
+// loopback listener with fixed local credentials (both through
+// internal/kmstarget). It then checks that a KMS answers (a pre-flight
+// ListKeys): a closed port or a server that is not a KMS is a
+// *preflight.Error. Close releases it.
 func OpenKMS(ctx context.Context, endpoint string) (*KMS, error) {
-	region := os.Getenv("AWS_REGION")
-	if region == "" {
-		region = os.Getenv("AWS_DEFAULT_REGION")
+	o := kmstarget.Options{Kind: kmstarget.Fake, Region: DefaultRegion, MaxConns: 64}
+	if endpoint != "" {
+		// A real KMS may throttle: the SDK's standard retries.
+		o = kmstarget.Options{Kind: kmstarget.External, Endpoint: endpoint, Retries: 3, MaxConns: 64}
 	}
-	k := &KMS{shared: map[string]*sharedValue{}, close: func() error { return nil }}
-	var opts []func(*config.LoadOptions) error
-	if endpoint == "" {
-		if startFake == nil {
-			return nil, errors.New("flows: the in-process KMS fake is not built in; give a KMS endpoint (--kms-endpoint URL or AWS_ENDPOINT_URL)")
-		}
-		region = DefaultRegion
-		url, stop, err := startFake(region)
-		if err != nil {
+	t, err := kmstarget.Start(ctx, o)
+	if err != nil {
+		if endpoint == "" {
 			return nil, fmt.Errorf("flows: starting the in-process KMS fake: %w", err)
 		}
-		k.close, k.Endpoint, k.Label = stop, url, "kmsconform in-process fake ("+url+")"
-		opts = append(opts, config.WithCredentialsProvider(aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
-			return aws.Credentials{AccessKeyID: "kmsconformlocal", SecretAccessKey: "kmsconformlocal", Source: "kmsconform"}, nil
-		})), config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(60*time.Second).WithTransportOptions(func(t *http.Transport) {
-			t.Proxy = nil // loopback traffic never goes through a proxy
-			t.MaxIdleConnsPerHost = 64
-		})),
-			config.WithRetryMaxAttempts(1))
-	} else {
-		k.Endpoint, k.Label = endpoint, endpoint
+		return nil, err
 	}
-	if region == "" {
-		region = DefaultRegion
+	k := &KMS{Client: t.Client, Endpoint: t.Endpoint, Region: t.Region, target: t, shared: map[string]*sharedValue{}, Label: endpoint}
+	if endpoint == "" {
+		k.Label = "kmsconform in-process fake (" + t.Endpoint + ")"
 	}
-	k.Region = region
-	opts = append(opts, config.WithRegion(region))
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	info, err := preflight.KMS(ctx, t.Client, endpoint)
 	if err != nil {
-		k.close()
-		return nil, fmt.Errorf("flows: AWS configuration: %w", err)
+		t.Close()
+		return nil, err
 	}
-	ep := k.Endpoint
-	k.Client = kms.NewFromConfig(cfg, func(o *kms.Options) {
-		if ep != "" {
-			o.BaseEndpoint = aws.String(ep)
-		}
-	})
-	k.Label += "; server: " + serverOf(ctx, k.Client)
+	k.Server, k.Warning = info.Server, info.Warning
 	return k, nil
 }
 
-// serverOf names the KMS behind c for the report header: the HTTP Server
-// header of a ListKeys answer (kmsconform's fake and moto send one; AWS
-// answers without it), or why it could not be asked.
-func serverOf(ctx context.Context, c *kms.Client) string {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	out, err := c.ListKeys(ctx, &kms.ListKeysInput{Limit: aws.Int32(1)})
-	if err != nil {
-		var ae smithy.APIError
-		if errors.As(err, &ae) {
-			return "not known (ListKeys: " + ae.ErrorCode() + ")"
-		}
-		return "not known (ListKeys failed)"
-	}
-	if raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); ok {
-		if s := raw.Header.Get("Server"); s != "" {
-			return s
-		}
-	}
-	return "not stated"
-}
+// Env is the environment for a child process (the aws CLI, a runbook) that
+// must talk to this KMS: the endpoint, the region and, for the in-process
+// fake, fixed local credentials with the user's AWS files hidden.
+func (k *KMS) Env() []string { return k.target.Env() }
 
 // Close stops the in-process fake, if one was started.
-func (k *KMS) Close() error { return k.close() }
+func (k *KMS) Close() error { return k.target.Close() }
 
 // Shared returns the value made by make for key, making it once per run
 // (concurrent callers wait for the first).
@@ -151,6 +117,30 @@ func (k *KMS) CreateKey(ctx context.Context, spec, usage, origin string) (string
 		return "", err
 	}
 	return aws.ToString(out.KeyMetadata.KeyId), nil
+}
+
+// kmsErrorClass names a failed KMS call: the class of its AWS error code,
+// Interrupted when the run was cancelled, Timeout past a deadline,
+// FileNotFound for a missing input file, KMSUnavailable when the KMS did
+// not answer.
+func kmsErrorClass(ctx context.Context, err error) failclass.Class {
+	var ae smithy.APIError
+	switch {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return failclass.Interrupted
+	case errors.As(err, &ae):
+		return failclass.KMS(ae.ErrorCode())
+	case errors.Is(err, context.DeadlineExceeded):
+		return failclass.Timeout
+	case errors.Is(err, fs.ErrNotExist):
+		return failclass.FileNotFound
+	}
+	var ne net.Error
+	var oe *net.OpError
+	if errors.As(err, &oe) || errors.As(err, &ne) {
+		return failclass.KMSUnavailable
+	}
+	return failclass.Other
 }
 
 // apiReason turns an SDK error into "Code: message", the form expectations match.

@@ -14,7 +14,8 @@ import (
 )
 
 // KMSCall runs one KMS API call, recorded as the aws CLI line that does the
-// same by hand. An API error fails the cell with "Code: message".
+// same by hand. An API error fails the cell with "Code: message" and the
+// class of the code (failclass.KMS).
 func (x *X) KMSCall(line string, call func(ctx context.Context, c *kms.Client) error) {
 	if x.fail != "" {
 		return
@@ -27,9 +28,9 @@ func (x *X) KMSCall(line string, call func(ctx context.Context, c *kms.Client) e
 	err := call(x.ctx, x.kms.Client)
 	st := Step{Role: KMSRole, Phase: x.phase, Command: line, Duration: Duration(time.Since(start))}
 	if err != nil {
-		st.Error = apiReason(err)
+		st.Error, st.Class = apiReason(err), kmsErrorClass(x.ctx, err)
 		st.ExitCode = 254 // what the aws CLI exits with on a service error
-		x.failf("%s", st.Error)
+		x.failc(st.Class, "%s", st.Error)
 	}
 	x.steps = append(x.steps, st)
 }

@@ -38,15 +38,21 @@ const (
 	Allowed Verdict = "allowed"
 )
 
-// Expectation is what a cell must do: pass, fail with one of Reasons (a
-// substring of the failing step's stderr or the KMS error code), or be not
-// applicable. Why explains it in one sentence for reports.
+// Expectation is what a cell must do: pass, fail with one of Classes (the
+// failclass of the first failing step: openssl's stderr, the KMS error
+// code, or a harness observation such as mismatch), or be not applicable.
+// Why explains it in one sentence for reports.
 type Expectation struct {
-	Outcome Outcome  `json:"outcome"`
-	Reasons []string `json:"reasons,omitempty"`
-	// Classes are the failure classes a Fail expectation accepts.
+	Outcome Outcome `json:"outcome"`
+	// Classes are the failure classes a Fail expectation accepts; empty
+	// accepts any failure.
 	Classes []failclass.Class `json:"classes,omitempty"`
 	Why     string            `json:"why,omitempty"`
+	// Reasons is never set any more (expectations name Classes); it stays
+	// only until render stops reading it.
+	//
+	// Deprecated: use Classes.
+	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Param is one bracketed parameter of a flow, e.g. key_spec=RSA_2048.
@@ -166,6 +172,11 @@ type Report struct {
 	Engines  []EngineInfo `json:"engines"`
 	// KMS is the endpoint used ("in-process fake" or a URL).
 	KMS string `json:"kms"`
+	// KMSEndpoint and KMSRegion are what the aws CLI lines of the report
+	// need to be replayed: `AWS_ENDPOINT_URL=... AWS_REGION=... aws kms ...`
+	// (KMSEndpoint is empty when the SDK's own resolution, i.e. AWS, was used).
+	KMSEndpoint string `json:"kms_endpoint,omitempty"`
+	KMSRegion   string `json:"kms_region,omitempty"`
 	// KMSServer is the KMS's HTTP Server header ("not stated" when absent).
 	KMSServer string `json:"kms_server,omitempty"`
 	// Tool is kmsconform's own version and VCS revision.
@@ -197,11 +208,14 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Unexpected reports whether any cell of r has an unexpected verdict.
-func (r *Report) Unexpected() int {
+// Unexpected returns how many cells of r have an unexpected verdict.
+func (r *Report) Unexpected() int { return r.Count(Unexpected) }
+
+// Count returns how many cells of r have verdict v.
+func (r *Report) Count(v Verdict) int {
 	n := 0
 	for _, c := range r.Cells {
-		if c.Verdict == Unexpected {
+		if c.Verdict == v {
 			n++
 		}
 	}

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/kmsconform/kmsconform/engine"
+	"github.com/kmsconform/kmsconform/failclass"
 	"github.com/kmsconform/kmsconform/oracle"
 )
 
@@ -72,14 +74,19 @@ func Shard(cells []Planned, i, n int) ([]Planned, error) {
 
 // Options tunes Run.
 type Options struct {
-	// Engines names the openssl engines (engine.Open names).
-	Engines []string
 	// Cells are the cells to run (from Plan, perhaps Shard-ed).
 	Cells []Planned
 	// KMS is the KMS every KMS step talks to.
 	KMS *KMS
+	// Pool holds the engines, opened by the caller (e.g. as part of a
+	// pre-flight, before any cell); nil means Run opens (and closes) them.
+	Pool *Pool
 	// Parallel bounds the cells run at once (default max(16, 8 × GOMAXPROCS)).
 	Parallel int
+	// KeepWork, when set, is the report directory: the work directory of
+	// every failing cell (unexpected or expected-fail) is copied to
+	// KeepWork/work/CELL (mode 0700) and Cell.Work says where.
+	KeepWork string
 	// Progress, when set, is called after each cell (from one goroutine at a time).
 	Progress func(done, total int, c *Cell)
 }
@@ -92,7 +99,9 @@ type Pool struct {
 	infos    []EngineInfo
 }
 
-// OpenPool opens every engine named (once each) and reads its profile.
+// OpenPool opens every engine named (once each), reads its profile and
+// gathers the evidence of what it is (engine.Evidence: version, `openssl
+// version -a`, binary digest, image).
 func OpenPool(ctx context.Context, names []string) (*Pool, error) {
 	p := &Pool{engines: map[string]engine.OpenSSL{}, profiles: map[string]oracle.Profile{}}
 	for _, n := range names {
@@ -110,11 +119,29 @@ func OpenPool(ctx context.Context, names []string) (*Pool, error) {
 			p.Close()
 			return nil, fmt.Errorf("engine %s: %w", n, err)
 		}
-		v, _ := e.Version(ctx)
 		p.profiles[n] = prof
-		p.infos = append(p.infos, EngineInfo{Name: n, Version: v, Profile: prof.Name})
+		p.infos = append(p.infos, engineInfo(ctx, n, e, prof))
 	}
 	return p, nil
+}
+
+// engineInfo describes e for the report header from engine.Evidence; what
+// the evidence could not tell is left empty and named in Warning.
+func engineInfo(ctx context.Context, name string, e engine.OpenSSL, prof oracle.Profile) EngineInfo {
+	f, err := engine.Evidence(ctx, e)
+	info := EngineInfo{Name: name, Version: f.Version, Profile: prof.Name, StandIn: prof.StandIn,
+		VersionAll: f.VersionAll, SHA256: f.SHA256, Image: f.Image, ImageID: f.ImageID, Warning: f.Warning}
+	if info.Version == "" {
+		info.Version, _ = e.Version(ctx)
+	}
+	if err != nil {
+		w := "evidence incomplete: " + err.Error()
+		if info.Warning != "" {
+			w = info.Warning + "; " + w
+		}
+		info.Warning = w
+	}
+	return info
 }
 
 // Infos describes the engines for a report header.
@@ -147,18 +174,23 @@ func EngineNames(cells []Planned) []string {
 }
 
 // Run runs the cells of o, at most o.Parallel at once, and returns the
-// report with cells in plan order. On cancellation it stops starting cells
-// and returns the cells done so far with ctx's error.
+// report with every planned cell in plan order. When ctx is cancelled
+// (SIGINT, SIGTERM) it stops starting cells; cells that never ran or were
+// cut off get the verdict Interrupted (never Unexpected), Report.Interrupted
+// is set and Run returns ctx's error with the report.
 func Run(ctx context.Context, o Options) (*Report, error) {
 	start := time.Now()
-	pool, err := OpenPool(ctx, EngineNames(o.Cells))
-	if err != nil {
-		return nil, err
+	pool := o.Pool
+	if pool == nil {
+		var err error
+		if pool, err = OpenPool(ctx, EngineNames(o.Cells)); err != nil {
+			return nil, err
+		}
+		defer pool.Close()
 	}
-	defer pool.Close()
-	rep := &Report{Started: start, Engines: pool.Infos()}
+	rep := &Report{Started: start, Engines: pool.Infos(), Planned: len(o.Cells), Tool: toolVersion()}
 	if o.KMS != nil {
-		rep.KMS = o.KMS.Label
+		rep.KMS, rep.KMSServer, rep.KMSEndpoint, rep.KMSRegion = o.KMS.Label, o.KMS.Server, o.KMS.Endpoint, o.KMS.Region
 	}
 	par := o.Parallel
 	if par <= 0 {
@@ -178,7 +210,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				c := RunCell(ctx, o.Cells[i], pool, o.KMS)
+				c := runCell(ctx, o.Cells[i], pool, o.KMS, o.KeepWork)
+				if ctx.Err() != nil {
+					cutOff(&c)
+				}
 				mu.Lock()
 				results[i] = &c
 				done++
@@ -191,6 +226,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 feed:
 	for i := range o.Cells {
+		if ctx.Err() != nil {
+			break
+		}
 		select {
 		case jobs <- i:
 		case <-ctx.Done():
@@ -199,23 +237,88 @@ feed:
 	}
 	close(jobs)
 	wg.Wait()
-	for _, c := range results {
-		if c != nil {
-			rep.Cells = append(rep.Cells, *c)
+	for i, c := range results {
+		if c == nil {
+			c = notRun(o.Cells[i], pool)
 		}
+		rep.Cells = append(rep.Cells, *c)
 	}
+	rep.Interrupted = rep.Count(Interrupted) > 0
 	rep.Duration = Duration(time.Since(start))
-	return rep, ctx.Err()
+	if rep.Interrupted {
+		return rep, ctx.Err()
+	}
+	return rep, nil
 }
 
-// RunCell runs one cell and judges it against its expectation.
-func RunCell(ctx context.Context, p Planned, pool *Pool, k *KMS) (c Cell) {
-	start := time.Now()
-	c = Cell{ID: p.ID(), Flow: p.Flow.ID, FlowTitle: p.Flow.Title, Case: p.Case.Name, Params: p.Case.Params,
+// cutOff judges a cell that finished after the run was cancelled: a
+// failure may be the cancellation's doing, so an unexpected verdict says
+// nothing about conformance and becomes Interrupted. Verdicts reached in
+// full (expected pass, expected fail of the expected class with its fix
+// verified, not applicable) stand.
+func cutOff(c *Cell) {
+	if c.Verdict != Unexpected {
+		return
+	}
+	c.Verdict = Interrupted
+	c.Message = "the run was interrupted while this cell ran; its result says nothing about conformance"
+	if c.Actual.Outcome == Fail {
+		c.Actual.Class = failclass.Interrupted
+	}
+}
+
+// notRun is the cell of p when the run was interrupted before it started:
+// its expectation (a cell that is not applicable stays so), no steps,
+// verdict Interrupted.
+func notRun(p Planned, pool *Pool) *Cell {
+	c := newCell(p, pool)
+	pp, qp, ok := pool.profilesOf(p)
+	if ok {
+		c.Expected = p.Case.Resolve(pp, qp)
+		if c.Expected.Outcome == NotApplicable {
+			c.Actual.Outcome, c.Verdict = NotApplicable, Skipped
+			return &c
+		}
+	}
+	c.Verdict = Interrupted
+	c.Actual.Class = failclass.Interrupted
+	c.Message = "the run was interrupted before this cell ran"
+	return &c
+}
+
+// newCell fills the identity of p's cell.
+func newCell(p Planned, pool *Pool) Cell {
+	c := Cell{ID: p.ID(), Flow: p.Flow.ID, FlowTitle: p.Flow.Title, Case: p.Case.Name, Params: p.Case.Params,
 		Producer: p.Producer, Consumer: p.Consumer}
 	if len(p.Flow.Seeds) > 0 {
 		c.Seed = p.Flow.Seeds[0]
 	}
+	if pp, qp, ok := pool.profilesOf(p); ok {
+		c.StandIn = pp.StandIn || (p.Consumer != KMSConsumerName && qp.StandIn)
+	}
+	return c
+}
+
+// profilesOf returns the producer's and consumer's profiles of p (the
+// consumer's is zero for the KMS); ok is false when an engine is not open.
+func (pool *Pool) profilesOf(p Planned) (oracle.Profile, oracle.Profile, bool) {
+	pool.mu.Lock()
+	defer pool.mu.Unlock()
+	pp, okP := pool.profiles[p.Producer]
+	qp, okQ := pool.profiles[p.Consumer]
+	return pp, qp, okP && (okQ || p.Consumer == KMSConsumerName)
+}
+
+// RunCell runs one cell and judges it against its expectation.
+func RunCell(ctx context.Context, p Planned, pool *Pool, k *KMS) Cell {
+	return runCell(ctx, p, pool, k, "")
+}
+
+// runCell is RunCell; keep, when set, is the report directory that keeps
+// the work directory of a failing cell.
+func runCell(ctx context.Context, p Planned, pool *Pool, k *KMS, keep string) (c Cell) {
+	start := time.Now()
+	c = newCell(p, pool)
 	defer func() { c.Duration = Duration(time.Since(start)) }()
 	pool.mu.Lock()
 	pe, qe := pool.engines[p.Producer], pool.engines[p.Consumer]
@@ -238,18 +341,26 @@ func RunCell(ctx context.Context, p Planned, pool *Pool, k *KMS) (c Cell) {
 	defer os.RemoveAll(dir)
 	x := &X{ctx: ctx, dir: dir, producer: pe, consumer: qe, kms: k, phase: "run"}
 	runPhase(x, p.Case.Run)
-	c.Actual.Outcome, c.Actual.Reason = outcomeOf(x)
+	c.Actual.Outcome, c.Actual.Reason, c.Actual.Class = outcomeOf(x)
 	c.Verdict, c.Message = judge(c.Expected, c.Actual)
 	if c.Verdict == ExpectedFail && p.Case.Fix != nil {
-		x.fail, x.phase = "", "fix"
+		x.fail, x.class, x.phase = "", failclass.None, "fix"
 		runPhase(x, p.Case.Fix)
-		c.Actual.FixOutcome, c.Actual.FixReason = outcomeOf(x)
+		var fixClass failclass.Class
+		c.Actual.FixOutcome, c.Actual.FixReason, fixClass = outcomeOf(x)
 		if c.Actual.FixOutcome != Pass {
 			c.Verdict = Unexpected
-			c.Message = "the failure reproduced, but the documented fix did not work: " + c.Actual.FixReason
+			c.Message = fmt.Sprintf("the failure reproduced, but the documented fix did not work (%s): %s", fixClass, c.Actual.FixReason)
 		}
 	}
 	c.Steps, c.Diff = x.steps, x.diff
+	if keep != "" && (c.Verdict == Unexpected || c.Verdict == ExpectedFail) && ctx.Err() == nil {
+		if rel, err := keepWork(dir, keep, c.ID); err == nil {
+			c.Work = rel
+		} else {
+			c.Message = strings.TrimSpace(c.Message + " (the work directory could not be kept: " + err.Error() + ")")
+		}
+	}
 	return c
 }
 
@@ -257,37 +368,45 @@ func RunCell(ctx context.Context, p Planned, pool *Pool, k *KMS) (c Cell) {
 func runPhase(x *X, fn func(*X)) {
 	defer func() {
 		if r := recover(); r != nil {
-			x.fail = ""
+			x.fail, x.class = "", failclass.None
 			x.failf("flow error: panic: %v", r)
 		}
 	}()
 	fn(x)
 }
 
-func outcomeOf(x *X) (Outcome, string) {
+func outcomeOf(x *X) (Outcome, string, failclass.Class) {
 	if x.fail == "" {
-		return Pass, ""
+		return Pass, "", failclass.None
 	}
-	return Fail, x.fail
+	return Fail, x.fail, x.class
 }
 
-// judge compares what happened with what was expected.
+// judge compares what happened with what was expected: a failure is
+// expected when its class is one of the expectation's classes.
 func judge(e Expectation, a Actual) (Verdict, string) {
 	switch {
 	case e.Outcome == Pass && a.Outcome == Pass:
 		return ExpectedPass, ""
 	case e.Outcome == Pass:
-		return Unexpected, "expected success, but it failed: " + a.Reason
+		return Unexpected, fmt.Sprintf("expected success, but it failed (%s): %s", a.Class, a.Reason)
 	case a.Outcome == Pass:
-		return Unexpected, fmt.Sprintf("expected a failure (%s), but it succeeded", strings.Join(e.Reasons, " or "))
+		return Unexpected, fmt.Sprintf("expected a failure (%s), but it succeeded", classList(e.Classes))
 	}
-	if len(e.Reasons) == 0 {
+	if len(e.Classes) == 0 || slices.Contains(e.Classes, a.Class) {
 		return ExpectedFail, ""
 	}
-	for _, r := range e.Reasons {
-		if strings.Contains(a.Reason, r) {
-			return ExpectedFail, ""
-		}
+	return Unexpected, fmt.Sprintf("expected a failure (%s), but it failed with %s: %s", classList(e.Classes), a.Class, a.Reason)
+}
+
+// classList joins classes with " or ".
+func classList(cs []failclass.Class) string {
+	if len(cs) == 0 {
+		return "any class"
 	}
-	return Unexpected, fmt.Sprintf("expected a failure with %s, but it failed with: %s", strings.Join(e.Reasons, " or "), a.Reason)
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	return strings.Join(out, " or ")
 }

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kmsconform/kmsconform/engine"
+	"github.com/kmsconform/kmsconform/failclass"
 )
 
 // X is the running cell a flow's steps talk to. Errors are sticky: after
@@ -25,10 +26,9 @@ type X struct {
 	kms      *KMS
 	phase    string
 	steps    []Step
-	fail     string // first failure's reason; "" while all is well
+	fail     string          // first failure's reason; "" while all is well
+	class    failclass.Class // first failure's class
 	diff     string
-	// refusing is set inside Refused: failures are expected there.
-	refusing bool
 }
 
 // Dir is the cell's working directory, shared by producer and consumer.
@@ -37,11 +37,31 @@ func (x *X) Dir() string { return x.dir }
 // Failed reports whether a step has failed.
 func (x *X) Failed() bool { return x.fail != "" }
 
-// failf records the first failure.
-func (x *X) failf(format string, a ...any) {
+// failf records the first failure, a flow error (class Other) unless a
+// step already named its class through failc.
+func (x *X) failf(format string, a ...any) { x.failc(failclass.Other, format, a...) }
+
+// failc records the first failure with its class.
+func (x *X) failc(class failclass.Class, format string, a ...any) {
 	if x.fail == "" {
 		x.fail = fmt.Sprintf(format, a...)
+		if x.fail == "" {
+			x.fail = "failed"
+		}
+		x.class = class
 	}
+}
+
+// engineErrorClass names an engine error (the command could not run to
+// its end): cancelled with the run, past its deadline, or not runnable.
+func engineErrorClass(ctx context.Context, err error) failclass.Class {
+	switch {
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return failclass.Interrupted
+	case errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "timed out"):
+		return failclass.Timeout
+	}
+	return failclass.ToolNotRunnable
 }
 
 // Cmd is one openssl command line of a flow.
@@ -106,14 +126,19 @@ func (x *X) Run(role Role, c Cmd) []byte {
 		Stdout: excerpt(res.Stdout), Stderr: excerpt(res.Stderr), Duration: Duration(res.Elapsed)}
 	switch {
 	case err != nil:
-		st.Error = err.Error()
-		x.failf("engine error: %v", err)
+		st.Error, st.Class = err.Error(), engineErrorClass(x.ctx, err)
+		x.failc(st.Class, "engine error: %v", err)
 	case res.ExitCode != 0:
 		st.Error = fmt.Sprintf("exit code %d", res.ExitCode)
-		x.failf("%s", firstLines(res.Stderr, 3))
+		st.Class = failclass.Stderr(res.ExitCode, string(res.Stderr))
+		line := failclass.ErrorLine(string(res.Stderr))
+		if line == "" {
+			line = fmt.Sprintf("exit code %d with no message on stderr", res.ExitCode)
+		}
+		x.failc(st.Class, "%s", line)
 	case c.Stdout != "":
 		if werr := os.WriteFile(filepath.Join(x.dir, c.Stdout), res.Stdout, 0o600); werr != nil {
-			st.Error = werr.Error()
+			st.Error, st.Class = werr.Error(), failclass.Other
 			x.failf("flow error: %v", werr)
 		}
 	}
@@ -122,13 +147,19 @@ func (x *X) Run(role Role, c Cmd) []byte {
 }
 
 // harness records a step the seed does with shell tools and the harness
-// does in Go; shell is its shell equivalent.
+// does in Go; shell is its shell equivalent. A failure is a flow error
+// (class Other); see harnessClass for one with its own class.
 func (x *X) harness(shell string, start time.Time, err error) {
+	x.harnessClass(shell, start, err, failclass.Other)
+}
+
+// harnessClass is harness with the class of a failure.
+func (x *X) harnessClass(shell string, start time.Time, err error, class failclass.Class) {
 	st := Step{Role: Harness, Phase: x.phase, Command: shell, Duration: Duration(time.Since(start))}
 	if err != nil {
-		st.Error = err.Error()
+		st.Error, st.Class = err.Error(), class
 		st.ExitCode = 1
-		x.failf("%v", err)
+		x.failc(class, "%v", err)
 	}
 	x.steps = append(x.steps, st)
 }
@@ -176,7 +207,7 @@ func (x *X) Exists(name string) bool {
 }
 
 // Same compares files want and got byte for byte (`cmp want got`); a
-// difference fails the cell with ReasonMismatch and a hex diff.
+// difference fails the cell with class Mismatch and a hex diff.
 func (x *X) Same(want, got string) {
 	if x.fail != "" {
 		return
@@ -191,30 +222,29 @@ func (x *X) Same(want, got string) {
 		return
 	}
 	x.diff = HexDiff(want, a, got, b)
-	x.harness("cmp "+ShellQuote(want)+" "+ShellQuote(got), start, errors.New(ReasonMismatch+": "+want+" and "+got+" differ"))
+	x.harnessClass("cmp "+ShellQuote(want)+" "+ShellQuote(got), start, errors.New(ReasonMismatch+": "+want+" and "+got+" differ"), failclass.Mismatch)
 }
 
-// Refused runs fn, whose steps must fail with reason (a substring of the
-// failure); the refusal is then recorded as expected and the cell goes on.
-// If fn succeeds, or fails for another reason, the cell fails.
-func (x *X) Refused(reason string, fn func()) {
+// Refused runs fn, whose steps must fail with class (DataTooLarge,
+// Validation, ...); the refusal is then recorded as expected and the cell
+// goes on. If fn succeeds (class NotRefused), or fails with another class,
+// the cell fails.
+func (x *X) Refused(class failclass.Class, fn func()) {
 	if x.fail != "" {
 		return
 	}
 	n := len(x.steps)
-	x.refusing = true
 	fn()
-	x.refusing = false
-	got := x.fail
-	x.fail = ""
+	got, gotClass := x.fail, x.class
+	x.fail, x.class = "", failclass.None
 	for i := n; i < len(x.steps); i++ {
-		x.steps[i].Expected = reason
+		x.steps[i].Expected = string(class)
 	}
 	switch {
 	case got == "":
-		x.failf("expected a refusal with %q, but every step succeeded", reason)
-	case !strings.Contains(got, reason):
-		x.failf("expected a refusal with %q, got: %s", reason, got)
+		x.failc(failclass.NotRefused, "expected a refusal (%s), but every step succeeded", class)
+	case gotClass != class:
+		x.failc(gotClass, "expected a refusal (%s), got %s: %s", class, gotClass, got)
 	}
 }
 
@@ -235,21 +265,4 @@ func excerpt(b []byte) string {
 		h = h[:max] + fmt.Sprintf("... (%d bytes)", len(b))
 	}
 	return h
-}
-
-// firstLines returns up to n non-empty lines of b, joined by " | ".
-func firstLines(b []byte, n int) string {
-	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-		if len(out) == n {
-			break
-		}
-	}
-	if len(out) == 0 {
-		return "failed with no message on stderr"
-	}
-	return strings.Join(out, " | ")
 }

@@ -125,11 +125,11 @@ func (a *asymKey) rsaEncrypt(alg string, pt []byte) ([]byte, error) {
 // rsaDecrypt decrypts OAEP; any failure is InvalidCiphertextException.
 func (a *asymKey) rsaDecrypt(alg string, ct []byte) ([]byte, *apiError) {
 	if len(ct) != a.rsa.Size() {
-		return nil, bare(codeInvalidCiphertext)
+		return nil, answerErr("InvalidCiphertext")
 	}
 	pt, err := rsa.DecryptOAEP(oaepHash(alg), nil, a.rsa, ct, nil)
 	if err != nil {
-		return nil, bare(codeInvalidCiphertext)
+		return nil, answerErr("InvalidCiphertext")
 	}
 	return pt, nil
 }
@@ -187,7 +187,7 @@ func (a *asymKey) verify(alg string, digest, sig []byte) bool {
 	case a.ec != nil:
 		return ecdsa.VerifyASN1(&a.ec.PublicKey, digest, sig)
 	case a.k1 != nil:
-		return k1Verify(a.k1.Pub, digest, sig)
+		return a.k1.verify(digest, sig)
 	}
 	return false
 }
@@ -196,26 +196,26 @@ func (a *asymKey) verify(alg string, digest, sig []byte) bool {
 // raw X coordinate. Malformed keys and other curves are ValidationException.
 func (a *asymKey) derive(spec string, peerDER []byte) ([]byte, *apiError) {
 	if a.ec == nil {
-		return nil, newErr(codeInvalidKeyUsage, "key spec %s cannot derive a shared secret", spec)
+		return nil, answerErr("InvalidKeyUsage.NoKeyAgreement", spec)
 	}
 	pub, err := x509.ParsePKIXPublicKey(peerDER)
 	if err != nil {
-		return nil, newErr(codeValidation, "")
+		return nil, answerErr("Validation.Empty")
 	}
 	epub, ok := pub.(*ecdsa.PublicKey)
 	if !ok {
-		return nil, newErr(codeValidation, "The public key is a %s key; %s needs an EC public key on the same curve.", keyTypeName(pub), spec)
+		return nil, answerErr("Validation.PeerNotEC", keyTypeName(pub), spec)
 	}
 	if epub.Curve != a.ec.Curve {
-		return nil, newErr(codeValidation, "The public key is on curve %s; key spec %s needs a public key on %s.", epub.Curve.Params().Name, spec, a.ec.Curve.Params().Name)
+		return nil, answerErr("Validation.PeerCurve", epub.Curve.Params().Name, spec, a.ec.Curve.Params().Name)
 	}
 	peer, err := epub.ECDH()
 	if err != nil {
-		return nil, newErr(codeValidation, "")
+		return nil, answerErr("Validation.Empty")
 	}
 	priv, err := a.ec.ECDH()
 	if err != nil {
-		return nil, newErr(codeInternal, "ECDH private key conversion failed")
+		return nil, answerErr("Internal.ECDH")
 	}
 	return ecdhRaw(priv, peer)
 }
@@ -223,7 +223,7 @@ func (a *asymKey) derive(spec string, peerDER []byte) ([]byte, *apiError) {
 func ecdhRaw(priv *ecdh.PrivateKey, peer *ecdh.PublicKey) ([]byte, *apiError) {
 	s, err := priv.ECDH(peer)
 	if err != nil {
-		return nil, newErr(codeValidation, "")
+		return nil, answerErr("Validation.Empty")
 	}
 	return s, nil
 }

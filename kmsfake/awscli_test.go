@@ -10,16 +10,32 @@ import (
 	"time"
 )
 
-// TestAWSCLI runs the real aws CLI (botocore) against the fake with SigV4
-// verification on: botocore must sign, send and parse exactly as with AWS.
+// TestAWSCLI runs the real aws CLIs (v1 on PATH, v2 at /usr/bin/aws when it
+// is another binary) against the fake with SigV4 verification on: botocore
+// must sign, send and parse exactly as with AWS.
 func TestAWSCLI(t *testing.T) {
+	bins := []string{"aws"}
+	if p, err := exec.LookPath("aws"); err == nil && p != "/usr/bin/aws" {
+		if _, err := os.Stat("/usr/bin/aws"); err == nil {
+			bins = append(bins, "/usr/bin/aws")
+		}
+	}
+	for _, bin := range bins {
+		t.Run(bin, func(t *testing.T) { t.Parallel(); testAWSCLI(t, bin) })
+	}
+}
+
+func testAWSCLI(t *testing.T, bin string) {
+	if _, err := exec.LookPath(bin); err != nil {
+		t.Skipf("%s not installed", bin)
+	}
 	dir := t.TempDir()
 	creds := writeFile(t, dir, "credentials", []byte("[default]\naws_access_key_id = AKIDCLI\naws_secret_access_key = clisecret\n"))
 	e := newEnv(t, Options{SigV4: "verify", CredentialsFile: creds})
 	aws := func(secret string, args ...string) (string, string, error) {
 		c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
-		cmd := exec.CommandContext(c, "aws", append([]string{"kms"}, args...)...)
+		cmd := exec.CommandContext(c, bin, append([]string{"--endpoint-url", e.hs.URL, "kms"}, args...)...)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "AWS_ENDPOINT_URL="+e.hs.URL, "AWS_ACCESS_KEY_ID=AKIDCLI", "AWS_SECRET_ACCESS_KEY="+secret,
 			"AWS_DEFAULT_REGION=eu-west-3", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_PAGER=")

@@ -63,12 +63,12 @@ func (k *key) sealBlob(pt []byte, ec map[string]string) ([]byte, error) {
 func (k *key) openBlob(b []byte, ec map[string]string) ([]byte, *apiError) {
 	id, ok := blobKeyID(b)
 	if !ok || id != k.rec.KeyID || k.gcm == nil {
-		return nil, bare(codeInvalidCiphertext)
+		return nil, answerErr("InvalidCiphertext")
 	}
 	h := 2 + len(id)
 	pt, err := k.gcm.Open(nil, b[h:h+12], b[h+12:], contextAAD(b[:h], ec))
 	if err != nil {
-		return nil, bare(codeInvalidCiphertext)
+		return nil, answerErr("InvalidCiphertext")
 	}
 	return pt, nil
 }

@@ -6,24 +6,31 @@
 //
 // Layout, one job per file:
 //
-//	server.go    Options, New, Close
+//	server.go    Options, New, Close, Warnings
+//	listen.go    HTTP limits (timeouts, header size) and the connection cap
 //	wire.go      awsJson1_1: target → operation, body, authentication, and the
 //	             one place where results and errors become HTTP (errors are 400
 //	             with {"__type","message"} and X-Amzn-ErrorType; 500
 //	             KMSInternalException only for real faults)
 //	ops.go       the one dispatch table from operation name to handler
 //	op_*.go      the handlers, grouped by topic
-//	validate.go  the one place that checks input shapes, with AWS's texts
-//	errors.go    error codes and the recurring messages
+//	validate.go  the one place that checks input shapes
+//	answers.go   Answers: every error code and message the fake sends, each
+//	             with its evidence and source; answerErr builds errors from it
+//	errors.go    error codes and the recurring errors
 //	resolve.go   key id / key ARN / alias name / alias ARN resolution
 //	keyspec.go   key specs, usages and algorithms as data
 //	key.go       a key: persisted record, parsed material, state checks
 //	blob.go      the symmetric ciphertext format
-//	asym.go      RSA OAEP, signatures, ECDH; k256.go secp256k1; kwp.go AES-KWP
+//	asym.go      RSA OAEP, signatures, ECDH; kwp.go AES-KWP
+//	k256.go      secp256k1 over github.com/decred/dcrd/dcrec/secp256k1/v4
 //	store.go     keys and aliases per account and region
 //	persist.go   the data directory (durable before the answer)
 //	seed.go      the --seed file
-//	sigv4.go     region and account from SigV4, and verification
+//	sigv4.go     region and account from SigV4; verification built on
+//	             aws-sdk-go-v2's signer, with the 15-minute window, the scope
+//	             and the required signed headers (host, x-amz-date,
+//	             x-amz-target)
 //
 // Operations: CreateKey, DescribeKey, ListKeys, EnableKey, DisableKey,
 // ScheduleKeyDeletion, CancelKeyDeletion, CreateAlias, UpdateAlias,

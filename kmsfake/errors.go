@@ -1,26 +1,18 @@
 package kmsfake
 
-import "fmt"
-
 // apiError is a KMS error as the wire carries it: a __type code, an
-// optional message and an HTTP status. It is the only error type handlers
-// return to clients; anything else becomes KMSInternalException.
+// optional message and an HTTP status, built by answerErr from an entry of
+// Answers (ID). It is the only error type handlers return to clients;
+// anything else becomes KMSInternalException.
 type apiError struct {
 	Code      string
 	Message   string
 	NoMessage bool // AWS sends no message field at all for this error
 	Status    int
+	ID        string // the Answers entry it was built from
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }
-
-func newErr(code, format string, args ...any) *apiError {
-	return &apiError{Code: code, Message: fmt.Sprintf(format, args...), Status: 400}
-}
-
-// bare returns an error that carries no message field, as AWS sends
-// InvalidCiphertextException and KMSInvalidSignatureException.
-func bare(code string) *apiError { return &apiError{Code: code, NoMessage: true, Status: 400} }
 
 // Error codes (the __type values clients branch on).
 const (
@@ -53,25 +45,25 @@ const (
 )
 
 func errNotFoundKeyArn(arn string) *apiError {
-	return newErr(codeNotFound, "Key '%s' does not exist", arn)
+	return answerErr("NotFound.KeyArn", arn)
 }
 
 func errInvalidKeyID(id string) *apiError {
-	return newErr(codeNotFound, "Invalid keyId '%s'", id)
+	return answerErr("NotFound.InvalidKeyID", id)
 }
 
 func errUsage(arn, usage, op string) *apiError {
-	return newErr(codeInvalidKeyUsage, "%s key usage is %s which is not valid for %s.", arn, usage, op)
+	return answerErr("InvalidKeyUsage.Usage", arn, usage, op)
 }
 
 func errAlgorithm(alg, spec string) *apiError {
-	return newErr(codeInvalidKeyUsage, "Algorithm %s is incompatible with key spec %s.", alg, spec)
+	return answerErr("InvalidKeyUsage.Algorithm", alg, spec)
 }
 
 func errIncorrectKey() *apiError {
-	return newErr(codeIncorrectKey, "The key ID in the request does not identify a CMK that can perform this operation.")
+	return answerErr("IncorrectKey")
 }
 
 func errDryRun() *apiError {
-	return newErr(codeDryRun, "The request would have succeeded, but the DryRun option is set.")
+	return answerErr("DryRun")
 }

@@ -3,11 +3,13 @@ package kmsfake
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -112,4 +114,53 @@ func writeFile(t testing.TB, dir, name string, b []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// sentErrors collects every error answer the package's servers sent (see
+// errorSent), so that TestMain can check each against the Answers table.
+var sentErrors struct {
+	sync.Mutex
+	seen map[[2]string]int // (code, message or "\x00none") -> count
+}
+
+func init() {
+	record := func(ae *apiError) {
+		msg := ae.Message
+		if ae.NoMessage {
+			msg = "\x00none"
+		}
+		sentErrors.Lock()
+		defer sentErrors.Unlock()
+		if sentErrors.seen == nil {
+			sentErrors.seen = map[[2]string]int{}
+		}
+		sentErrors.seen[[2]string{ae.Code, msg}]++
+	}
+	errorSent.Store(&record)
+}
+
+// checkSentErrors returns a line per sent error that has no entry in
+// Answers (or whose message presence disagrees with the entry), and the
+// number of distinct entries the tests exercised.
+func checkSentErrors() (bad []string, used map[string]bool) {
+	sentErrors.Lock()
+	defer sentErrors.Unlock()
+	used = map[string]bool{}
+	for k, n := range sentErrors.seen {
+		code, msg := k[0], k[1]
+		noMsg := msg == "\x00none"
+		if noMsg {
+			msg = ""
+		}
+		a, ok := MatchAnswer(code, msg)
+		if !ok || a.NoMessage != noMsg {
+			bad = append(bad, fmt.Sprintf("%s %q (sent %d times) has no entry in Answers", code, msg, n))
+			continue
+		}
+		used[a.ID] = true
+	}
+	for _, id := range UnlistedAnswers() {
+		bad = append(bad, "answer id "+id+" used by the fake but not in Answers")
+	}
+	return bad, used
 }

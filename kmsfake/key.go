@@ -102,13 +102,13 @@ func (k *key) usable() *apiError {
 	case stateEnabled:
 		return nil
 	case stateDisabled:
-		return newErr(codeDisabled, "%s is disabled.", k.arn)
+		return answerErr("Disabled", k.arn)
 	case statePendingDeletion:
-		return newErr(codeInvalidState, "%s is pending deletion.", k.arn)
+		return answerErr("InvalidState.PendingDeletion", k.arn)
 	case statePendingImport:
-		return newErr(codeInvalidState, "%s is pending import.", k.arn)
+		return answerErr("InvalidState.PendingImport", k.arn)
 	}
-	return newErr(codeInvalidState, "%s is in state %s.", k.arn, k.rec.State)
+	return answerErr("InvalidState.Other", k.arn, k.rec.State)
 }
 
 // checkUsage refuses op unless the key has the given usage.

@@ -84,20 +84,20 @@ func rsaBits(spec string) int {
 func checkSpecUsage(spec, usage string) *apiError {
 	if usage == "" {
 		if spec != specSymmetric {
-			return newErr(codeValidation, "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
+			return answerErr("Validation.KeyUsageRequired")
 		}
 		return nil
 	}
 	allowed, served := allowedUsages[spec]
 	if !served {
-		return newErr(codeUnsupported, "KeySpec %s is not supported by kmsconform's KMS fake (it serves SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/384/521 and ECC_SECG_P256K1).", spec)
+		return answerErr("Unsupported.KeySpec", spec)
 	}
 	for _, u := range allowed {
 		if u == usage {
 			return nil
 		}
 	}
-	return newErr(codeValidation, "KeyUsage %s is not compatible with KeySpec %s", usage, spec)
+	return answerErr("Validation.UsageSpec", usage, spec)
 }
 
 // encAlgorithms is the EncryptionAlgorithms list of a key.
@@ -158,5 +158,5 @@ func oaepLimit(spec, alg string) int {
 }
 
 func errOAEPTooLong(spec, alg string) *apiError {
-	return newErr(codeValidation, "Algorithm %s and key spec %s cannot encrypt data larger than %d bytes.", alg, spec, oaepLimit(spec, alg))
+	return answerErr("Validation.OAEPTooLong", alg, spec, oaepLimit(spec, alg))
 }

@@ -17,13 +17,13 @@ func checkAliasName(name string) *apiError {
 		return aerr
 	}
 	if !aliasNameRE.MatchString(name) {
-		return newErr(codeValidation, "1 validation error detected: Value '%s' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9/_-]+$", name)
+		return answerErr("Validation.AliasPattern", name)
 	}
 	if !strings.HasPrefix(name, "alias/") {
-		return newErr(codeValidation, `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`)
+		return answerErr("Validation.AliasPrefix")
 	}
 	if strings.HasPrefix(name, "alias/aws/") {
-		return newErr(codeNotAuthorized, "Cannot create alias with prefix 'alias/aws/'")
+		return answerErr("NotAuthorized.AliasAWS")
 	}
 	return nil
 }
@@ -64,7 +64,7 @@ func opCreateAlias(c *call, body []byte) (any, error) {
 	now := time.Now().UTC()
 	err := c.s.store.changeAlias(c.sc, func(p *partition) (*aliasRecord, string, *apiError) {
 		if p.aliases[req.AliasName] != nil {
-			return nil, "", newErr(codeAlreadyExists, "An alias with the name %s already exists", c.aliasARN(req.AliasName))
+			return nil, "", answerErr("AlreadyExists.Alias", c.aliasARN(req.AliasName))
 		}
 		return &aliasRecord{Name: req.AliasName, Target: k.rec.KeyID, Account: c.sc.account, Region: c.sc.region, Created: now, Updated: now}, "", nil
 	})
@@ -89,12 +89,12 @@ func opUpdateAlias(c *call, body []byte) (any, error) {
 	err := c.s.store.changeAlias(c.sc, func(p *partition) (*aliasRecord, string, *apiError) {
 		old := p.aliases[req.AliasName]
 		if old == nil {
-			return nil, "", newErr(codeNotFound, "Alias %s is not found.", c.aliasARN(req.AliasName))
+			return nil, "", answerErr("NotFound.Alias", c.aliasARN(req.AliasName))
 		}
 		cur := p.keys[old.Target]
 		sameKind := cur == nil || cur.rec.Usage == k.rec.Usage && (cur.rec.Spec == specSymmetric) == (k.rec.Spec == specSymmetric)
 		if !sameKind {
-			return nil, "", newErr(codeValidation, "Alias %s currently points to a key of usage %s and spec %s; UpdateAlias can only move it to a key of the same type and usage.", req.AliasName, cur.rec.Usage, cur.rec.Spec)
+			return nil, "", answerErr("Validation.UpdateAliasType", req.AliasName, cur.rec.Usage, cur.rec.Spec)
 		}
 		n := *old
 		n.Target = k.rec.KeyID
@@ -117,7 +117,7 @@ func opDeleteAlias(c *call, body []byte) (any, error) {
 	}
 	err := c.s.store.changeAlias(c.sc, func(p *partition) (*aliasRecord, string, *apiError) {
 		if p.aliases[req.AliasName] == nil {
-			return nil, "", newErr(codeNotFound, "Alias %s is not found.", c.aliasARN(req.AliasName))
+			return nil, "", answerErr("NotFound.Alias", c.aliasARN(req.AliasName))
 		}
 		return nil, req.AliasName, nil
 	})

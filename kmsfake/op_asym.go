@@ -18,7 +18,7 @@ func opGetPublicKey(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if k.asym == nil {
-		return nil, newErr(codeUnsupported, "%s key spec %s does not have a public key.", k.arn, k.rec.Spec)
+		return nil, answerErr("Unsupported.NoPublicKey", k.arn, k.rec.Spec)
 	}
 	return struct {
 		CustomerMasterKeySpec  string
@@ -74,13 +74,13 @@ func (c *call) signInput(req *signReq) (*key, []byte, *apiError) {
 	switch req.MessageType {
 	case "DIGEST":
 		if len(req.Message) != h.Size() {
-			return nil, nil, newErr(codeValidation, "Digest is invalid length for algorithm %s.", req.SigningAlgorithm)
+			return nil, nil, answerErr("Validation.DigestLength", req.SigningAlgorithm)
 		}
 		return k, req.Message, nil
 	case "RAW":
 		return k, digestOf(h, req.Message), nil
 	}
-	return nil, nil, newErr(codeValidation, "MessageType %s is only valid for ML-DSA keys.", req.MessageType)
+	return nil, nil, answerErr("Validation.MessageType", req.MessageType)
 }
 
 func opSign(c *call, body []byte) (any, error) {
@@ -119,7 +119,7 @@ func opVerify(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if !k.asym.verify(req.SigningAlgorithm, digest, req.Signature) {
-		return nil, bare(codeInvalidSignature)
+		return nil, answerErr("InvalidSignature")
 	}
 	if req.DryRun {
 		return nil, errDryRun()
@@ -200,7 +200,7 @@ func (c *call) dataKeyPair(body []byte) (*dataKeyPairResp, error) {
 		return nil, aerr
 	}
 	if req.KeyPairSpec == "SM2" {
-		return nil, newErr(codeValidation, "KeyPairSpec SM2 is only available in China Regions.")
+		return nil, answerErr("Validation.SM2")
 	}
 	k, aerr := c.resolveUsable(req.KeyId, usageEncrypt)
 	if aerr != nil {

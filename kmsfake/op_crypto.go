@@ -98,15 +98,15 @@ type decryptResp struct {
 func (c *call) decryptBlob(ct []byte, keyID, alg string, ec map[string]string) (*key, []byte, error) {
 	if keyID == "" {
 		if alg != algSymmetric {
-			return nil, nil, newErr(codeValidation, "KeyId is required when EncryptionAlgorithm is %s.", alg)
+			return nil, nil, answerErr("Validation.KeyIDForAsymmetric", alg)
 		}
 		id, ok := blobKeyID(ct)
 		if !ok || (!uuidRE.MatchString(id) && !mrkRE.MatchString(id)) {
-			return nil, nil, bare(codeInvalidCiphertext)
+			return nil, nil, answerErr("InvalidCiphertext")
 		}
 		k := c.s.store.key(c.sc, id)
 		if k == nil {
-			return nil, nil, bare(codeInvalidCiphertext)
+			return nil, nil, answerErr("InvalidCiphertext")
 		}
 		c.keyID = id
 		if aerr := k.usable(); aerr != nil {
@@ -270,7 +270,7 @@ func (c *call) dataKey(body []byte) (k *key, pt, ct []byte, err error) {
 	n := 0
 	switch {
 	case req.KeySpec != "" && req.NumberOfBytes != nil:
-		return nil, nil, nil, newErr(codeValidation, "Please specify either number of bytes or key spec.")
+		return nil, nil, nil, answerErr("Validation.BytesOrSpec")
 	case req.KeySpec == "AES_256":
 		n = 32
 	case req.KeySpec == "AES_128":
@@ -278,7 +278,7 @@ func (c *call) dataKey(body []byte) (k *key, pt, ct []byte, err error) {
 	case req.NumberOfBytes != nil:
 		n = int(*req.NumberOfBytes)
 	default:
-		return nil, nil, nil, newErr(codeValidation, "Please specify either number of bytes or key spec.")
+		return nil, nil, nil, answerErr("Validation.BytesOrSpec")
 	}
 	k, aerr := c.resolveUsable(req.KeyId, usageEncrypt)
 	if aerr != nil {
@@ -336,7 +336,7 @@ func opGenerateRandom(c *call, body []byte) (any, error) {
 		return nil, err
 	}
 	if req.NumberOfBytes == nil {
-		return nil, newErr(codeValidation, "NumberOfBytes is required.")
+		return nil, answerErr("Validation.NumberOfBytesRequired")
 	}
 	if aerr := checkRange("numberOfBytes", req.NumberOfBytes, 1, 1024); aerr != nil {
 		return nil, aerr
@@ -367,7 +367,7 @@ func opGetKeyPolicy(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if req.PolicyName != "default" {
-		return nil, newErr(codeNotFound, "No such policy exists")
+		return nil, answerErr("NotFound.Policy")
 	}
 	policy := fmt.Sprintf(`{
   "Version" : "2012-10-17",

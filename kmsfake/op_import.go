@@ -57,7 +57,7 @@ func (c *call) externalKey(id string) (*key, *apiError) {
 		return nil, aerr
 	}
 	if k.rec.Origin != originExternal {
-		return nil, newErr(codeUnsupported, "%s origin is %s which is not valid for this operation.", k.arn, k.rec.Origin)
+		return nil, answerErr("Unsupported.Origin.ForOperation", k.arn, k.rec.Origin)
 	}
 	if k.rec.State == statePendingDeletion {
 		return nil, k.usable()
@@ -90,7 +90,7 @@ func opGetParametersForImport(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if req.WrappingAlgorithm == "RSAES_PKCS1_V1_5" || req.WrappingAlgorithm == "SM2PKE" || req.WrappingKeySpec == "SM2" {
-		return nil, newErr(codeValidation, "Wrapping algorithm %s with wrapping key spec %s is not supported; use RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1/256 with an RSA wrapping key.", req.WrappingAlgorithm, req.WrappingKeySpec)
+		return nil, answerErr("Validation.Wrapping", req.WrappingAlgorithm, req.WrappingKeySpec)
 	}
 	k, aerr := c.externalKey(req.KeyId)
 	if aerr != nil {
@@ -178,10 +178,10 @@ func opImportKeyMaterial(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if model == "KEY_MATERIAL_EXPIRES" && req.ValidTo == nil {
-		return nil, newErr(codeValidation, "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
+		return nil, answerErr("Validation.ValidToRequired")
 	}
 	if model == "KEY_MATERIAL_DOES_NOT_EXPIRE" && req.ValidTo != nil {
-		return nil, newErr(codeValidation, "A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE")
+		return nil, answerErr("Validation.ValidToForbidden")
 	}
 	k, aerr := c.externalKey(req.KeyId)
 	if aerr != nil {
@@ -191,33 +191,33 @@ func opImportKeyMaterial(c *call, body []byte) (any, error) {
 	t := c.s.imports.m[string(req.ImportToken)]
 	c.s.imports.mu.Unlock()
 	if t == nil || t.keyID != k.rec.KeyID || t.sc != c.sc {
-		return nil, newErr(codeInvalidToken, "Import token is invalid or does not belong to key %s.", k.arn)
+		return nil, answerErr("InvalidImportToken", k.arn)
 	}
 	if time.Now().After(t.validTo) {
-		return nil, newErr(codeExpiredToken, "Import token is expired; call GetParametersForImport again.")
+		return nil, answerErr("ExpiredImportToken")
 	}
 	material, ok := unwrapMaterial(t, req.EncryptedKeyMaterial)
 	if !ok {
-		return nil, bare(codeInvalidCiphertext)
+		return nil, answerErr("InvalidCiphertext")
 	}
 	var validTo *time.Time
 	if req.ValidTo != nil {
 		v := time.UnixMilli(int64(*req.ValidTo * 1000)).UTC()
 		if !v.After(time.Now()) {
-			return nil, newErr(codeValidation, "ValidTo must be in the future.")
+			return nil, answerErr("Validation.ValidToPast")
 		}
 		validTo = &v
 	}
 	if k.rec.Spec == specSymmetric {
 		if len(material) != 32 {
-			return nil, newErr(codeIncorrectMaterial, "Key material for %s must be 32 bytes, got %d.", k.rec.Spec, len(material))
+			return nil, answerErr("IncorrectKeyMaterial.Length", k.rec.Spec, len(material))
 		}
 	} else if _, err := parsePrivateKey(k.rec.Spec, material); err != nil {
-		return nil, newErr(codeIncorrectMaterial, "Key material does not fit key spec %s: %v", k.rec.Spec, err)
+		return nil, answerErr("IncorrectKeyMaterial.Spec", k.rec.Spec, err)
 	}
 	nk, err := c.s.store.update(c.sc, k.rec.KeyID, func(cur *key) (*key, *apiError) {
 		if cur.rec.Material != nil && !bytes.Equal(cur.rec.Material, material) {
-			return nil, newErr(codeIncorrectMaterial, "The key material is not the material previously imported into %s.", cur.arn)
+			return nil, answerErr("IncorrectKeyMaterial.Reimport", cur.arn)
 		}
 		n := cur.with(func(r *keyRecord) {
 			r.Material = material
@@ -230,7 +230,7 @@ func opImportKeyMaterial(c *call, body []byte) (any, error) {
 		})
 		parsed, err := newKey(n.rec)
 		if err != nil {
-			return nil, newErr(codeIncorrectMaterial, "Key material does not fit key spec %s: %v", cur.rec.Spec, err)
+			return nil, answerErr("IncorrectKeyMaterial.Spec", cur.rec.Spec, err)
 		}
 		return parsed, nil
 	})

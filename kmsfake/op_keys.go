@@ -72,7 +72,7 @@ func opCreateKey(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if origin != originKMS && origin != originExternal {
-		return nil, newErr(codeUnsupported, "Origin %s is not supported by kmsconform's KMS fake (use AWS_KMS or EXTERNAL).", origin)
+		return nil, answerErr("Unsupported.Origin", origin)
 	}
 	if aerr := checkString("description", req.Description, 0, 8192); aerr != nil {
 		return nil, aerr
@@ -81,14 +81,14 @@ func opCreateKey(c *call, body []byte) (any, error) {
 		return nil, aerr
 	}
 	if req.MultiRegion {
-		return nil, newErr(codeUnsupported, "Multi-Region keys are not supported by kmsconform's KMS fake.")
+		return nil, answerErr("Unsupported.MultiRegion")
 	}
 	if req.Policy != "" {
 		if aerr := checkString("policy", req.Policy, 1, 32768); aerr != nil {
 			return nil, aerr
 		}
 		if !json.Valid([]byte(req.Policy)) {
-			return nil, newErr(codeMalformedPolicy, "The key policy is not a valid JSON document.")
+			return nil, answerErr("MalformedPolicy")
 		}
 	}
 	tags, aerr := checkTags(req.Tags)
@@ -176,7 +176,7 @@ func page(n int, req listReq) (from, to int, next string, aerr *apiError) {
 	if req.Marker != "" {
 		var i int
 		if _, err := fmt.Sscanf(req.Marker, "kmsconform-page-%d", &i); err != nil || i < 0 || i > n {
-			return 0, 0, "", newErr(codeInvalidMarker, "Invalid marker")
+			return 0, 0, "", answerErr("InvalidMarker")
 		}
 		from = i
 	}
@@ -260,7 +260,7 @@ func opScheduleKeyDeletion(c *call, body []byte) (any, error) {
 	if req.PendingWindowInDays != nil {
 		days = *req.PendingWindowInDays
 		if days < 7 || days > 30 {
-			return nil, newErr(codeValidation, "PendingWindowInDays should be between 7 and 30, but it is %d", days)
+			return nil, answerErr("Validation.PendingWindow", days)
 		}
 	}
 	k, err := c.changeState(body, func(k *key) (*key, *apiError) {
@@ -284,7 +284,7 @@ func opScheduleKeyDeletion(c *call, body []byte) (any, error) {
 func opCancelKeyDeletion(c *call, body []byte) (any, error) {
 	k, err := c.changeState(body, func(k *key) (*key, *apiError) {
 		if k.rec.State != statePendingDeletion {
-			return nil, newErr(codeInvalidState, "%s is not pending deletion.", k.arn)
+			return nil, answerErr("InvalidState.NotPendingDeletion", k.arn)
 		}
 		return k.with(func(r *keyRecord) {
 			r.DeletionDate = nil

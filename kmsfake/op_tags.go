@@ -11,21 +11,21 @@ func checkTags(tags []tag) (map[string]string, *apiError) {
 		return nil, nil
 	}
 	if len(tags) > 50 {
-		return nil, newErr(codeTag, "Too many tags")
+		return nil, answerErr("Tag.TooMany")
 	}
 	m := make(map[string]string, len(tags))
 	for i, t := range tags {
 		if len(t.TagKey) < 1 || len(t.TagKey) > 128 {
-			return nil, newErr(codeValidation, "1 validation error detected: Value '%s' at 'tags.%d.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128", t.TagKey, i+1)
+			return nil, answerErr("Validation.TagKeyLength", t.TagKey, i+1)
 		}
 		if len(t.TagValue) > 256 {
-			return nil, newErr(codeValidation, "1 validation error detected: Value '%s' at 'tags.%d.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256", t.TagValue, i+1)
+			return nil, answerErr("Validation.TagValueLength", t.TagValue, i+1)
 		}
 		if strings.HasPrefix(strings.ToLower(t.TagKey), "aws:") {
-			return nil, newErr(codeTag, "Tags beginning with aws: are reserved")
+			return nil, answerErr("Tag.Reserved")
 		}
 		if _, dup := m[t.TagKey]; dup {
-			return nil, newErr(codeTag, "Duplicate tag keys")
+			return nil, answerErr("Tag.Duplicate")
 		}
 		m[t.TagKey] = t.TagValue
 	}
@@ -66,7 +66,7 @@ func opTagResource(c *call, body []byte) (any, error) {
 				}
 			}
 			if n > 50 {
-				return nil, newErr(codeTag, "Too many tags")
+				return nil, answerErr("Tag.TooMany")
 			}
 		}
 		return k.with(func(r *keyRecord) {

@@ -51,6 +51,16 @@ func realBinary(t testing.TB) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	bad, used := checkSentErrors()
+	for _, b := range bad {
+		fmt.Fprintln(os.Stderr, "kmsfake: error answer without provenance:", b)
+	}
+	if len(bad) > 0 && code == 0 {
+		code = 1
+	}
+	if testing.Verbose() {
+		fmt.Fprintf(os.Stderr, "kmsfake: tests exercised %d of %d Answers entries\n", len(used), len(Answers))
+	}
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}

@@ -28,7 +28,7 @@ func (c *call) resolve(id string, aliasOK bool) (*key, *apiError) {
 			return nil, errInvalidKeyID(id)
 		}
 		if f[3] != c.sc.region {
-			return nil, newErr(codeNotFound, "Invalid arn %s", f[3])
+			return nil, answerErr("NotFound.InvalidArnRegion", f[3])
 		}
 		if f[4] != c.sc.account {
 			return nil, errNotFoundKeyArn(id)
@@ -49,7 +49,7 @@ func (c *call) resolve(id string, aliasOK bool) (*key, *apiError) {
 		}
 		a := c.s.store.alias(c.sc, ref)
 		if a == nil {
-			return nil, newErr(codeNotFound, "Alias %s is not found.", c.aliasARN(ref))
+			return nil, answerErr("NotFound.Alias", c.aliasARN(ref))
 		}
 		ref = a.Target
 	} else if !uuidRE.MatchString(ref) && !mrkRE.MatchString(ref) {

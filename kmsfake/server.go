@@ -42,7 +42,12 @@ type Server struct {
 	log     *slog.Logger
 	imports importTokens
 	closed  atomic.Bool
+	warns   []string
 }
+
+// Warnings returns what New found and fixed that a person should know
+// (e.g. a data directory other users could read, now 0700).
+func (s *Server) Warnings() []string { return append([]string(nil), s.warns...) }
 
 var accountRE = regexp.MustCompile(`^[0-9]{12}$`)
 var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
@@ -92,8 +97,10 @@ func New(o Options) (*Server, error) {
 	}
 	s.store = newStore(d)
 	if d != nil {
-		if err := d.loadAll(s.store); err != nil {
-			return nil, fmt.Errorf("loading data directory %s: %w", o.DataDir, err)
+		err := d.loadAll(s.store)
+		s.warns = append(s.warns, d.warnings...)
+		if err != nil {
+			return nil, fmt.Errorf("loading %w %s: %w", ErrDataDir, o.DataDir, err)
 		}
 	}
 	if o.SeedFile != "" {

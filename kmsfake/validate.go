@@ -7,7 +7,7 @@ import "strings"
 
 // errEnum is AWS's enum-constraint ValidationException.
 func errEnum(field, value string, allowed []string) *apiError {
-	return newErr(codeValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]",
+	return answerErr("Validation.Enum",
 		value, field, strings.Join(allowed, ", "))
 }
 
@@ -21,15 +21,15 @@ func checkEnum(field, value string, allowed []string) *apiError {
 }
 
 func errRequired(field string) *apiError {
-	return newErr(codeValidation, "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", field)
+	return answerErr("Validation.Required", field)
 }
 
 func errMinLen(field string, n int) *apiError {
-	return newErr(codeValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", field, n)
+	return answerErr("Validation.MinLen", field, n)
 }
 
 func errMaxLen(field string, n int) *apiError {
-	return newErr(codeValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", field, n)
+	return answerErr("Validation.MaxLen", field, n)
 }
 
 // checkBlob checks the length of a binary field; AWS omits the value from
@@ -53,10 +53,10 @@ func checkRange(field string, v *int64, min, max int64) *apiError {
 		return nil
 	}
 	if *v < min {
-		return newErr(codeValidation, "1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value greater than or equal to %d", *v, field, min)
+		return answerErr("Validation.MinValue", *v, field, min)
 	}
 	if *v > max {
-		return newErr(codeValidation, "1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value less than or equal to %d", *v, field, max)
+		return answerErr("Validation.MaxValue", *v, field, max)
 	}
 	return nil
 }
@@ -64,10 +64,10 @@ func checkRange(field string, v *int64, min, max int64) *apiError {
 // checkString checks a string field's length.
 func checkString(field, v string, min, max int) *apiError {
 	if len(v) < min {
-		return newErr(codeValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", v, field, min)
+		return answerErr("Validation.MinLenValue", v, field, min)
 	}
 	if len(v) > max {
-		return newErr(codeValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", v, field, max)
+		return answerErr("Validation.MaxLenValue", v, field, max)
 	}
 	return nil
 }
@@ -84,7 +84,7 @@ func requireKeyID(field, v string) *apiError {
 func checkContext(field string, ec map[string]string) *apiError {
 	for k := range ec {
 		if k == "" {
-			return newErr(codeValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: Map keys must have length greater than or equal to 1", field)
+			return answerErr("Validation.MapKeys", field)
 		}
 	}
 	return nil

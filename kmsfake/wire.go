@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,10 @@ const (
 	jsonType     = "application/x-amz-json-1.1"
 	maxBody      = 1 << 20
 )
+
+// errorSent, when set (by the package's tests), sees every error answer
+// before it is written, to check it against Answers.
+var errorSent atomic.Pointer[func(*apiError)]
 
 // call is one request in flight.
 type call struct {
@@ -48,12 +53,12 @@ func (c *call) decode(body []byte, v any) error {
 func serializationError(err error) *apiError {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return newErr(codeSerialization, "Value for field %s has the wrong type (expected %s)", te.Field, te.Type)
+		return answerErr("Serialization.WrongType", te.Field, te.Type)
 	}
 	if strings.Contains(err.Error(), "base64") {
-		return newErr(codeSerialization, "A binary field is not valid base64")
+		return answerErr("Serialization.Base64")
 	}
-	return newErr(codeSerialization, "Malformed JSON body: %v", err)
+	return answerErr("Serialization.JSON", err)
 }
 
 // ServeHTTP answers one awsJson1_1 request.
@@ -80,11 +85,11 @@ func (s *Server) serve(c *call, r *http.Request) (resp any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			s.log.Error("kms handler panic", "op", c.op, "panic", fmt.Sprint(p))
-			resp, err = nil, &apiError{Code: codeInternal, Message: "internal error", Status: 500}
+			resp, err = nil, answerErr("Internal")
 		}
 	}()
 	if s.closed.Load() {
-		return nil, &apiError{Code: codeInternal, Message: "the server is shutting down", Status: 500}
+		return nil, answerErr("Internal.ShuttingDown")
 	}
 	target := r.Header.Get("X-Amz-Target")
 	name, ok := strings.CutPrefix(target, targetPrefix)
@@ -92,14 +97,14 @@ func (s *Server) serve(c *call, r *http.Request) (resp any, err error) {
 	c.op = name
 	if !ok || h == nil || r.Method != http.MethodPost {
 		c.op = target
-		return nil, bare(codeUnknownOperation)
+		return nil, answerErr("UnknownOperation")
 	}
 	body, rerr := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	if rerr != nil {
-		return nil, newErr(codeSerialization, "reading the request body: %v", rerr)
+		return nil, answerErr("Serialization.Read", rerr)
 	}
 	if len(body) > maxBody {
-		return nil, newErr(codeValidation, "The request body is larger than %d bytes.", maxBody)
+		return nil, answerErr("Validation.BodyTooLarge", maxBody)
 	}
 	if aerr := s.authenticate(c, r, body); aerr != nil {
 		return nil, aerr
@@ -119,13 +124,16 @@ func (s *Server) write(w http.ResponseWriter, c *call, resp any, err error) int 
 		var ae *apiError
 		if !errors.As(err, &ae) {
 			s.log.Error("kms internal error", "op", c.op, "err", err.Error())
-			ae = &apiError{Code: codeInternal, Message: "internal error: " + err.Error(), Status: 500}
+			ae = answerErr("Internal.Error", err.Error())
 		}
 		status = ae.Status
 		if status == 0 {
 			status = 400
 		}
 		hdr.Set("X-Amzn-Errortype", ae.Code)
+		if h := errorSent.Load(); h != nil {
+			(*h)(ae)
+		}
 		if ae.NoMessage {
 			body, _ = json.Marshal(struct {
 				Type string `json:"__type"`

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/oracle"
 )
 
@@ -117,13 +118,30 @@ func Main(args []string, env Env) int {
 		env.Errorf("kmsconform: note: --compat %s is the harness's stand-in for %s, not a real binary\n", p.Name, p.Description)
 	}
 	if len(args) == 0 {
-		env.Errorf("kmsconform openssl: missing command (known: %s)\n", strings.Join(Commands(), ", "))
-		return 1
+		// openssl would start its interactive prompt; the wrapper has none.
+		wrapperUsage(env.Stderr)
+		return 2
+	}
+	if args[0] == "-help" || args[0] == "--help" || args[0] == "-h" {
+		wrapperUsage(env.Stderr)
+		fmt.Fprintln(env.Stderr)
+		return helpCmd(&env, nil)
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		env.Errorf("Invalid command '%s'; type \"help\" for a list.\n", args[0])
+		if s := cli.Suggest(args[0], available(env.Profile)); s != "" {
+			env.Errorf("kmsconform: hint: did you mean '%s'?\n", s)
+		}
 		return 1
 	}
 	return c(&env, args[1:])
+}
+
+// wrapperUsage is the usage of `kmsconform openssl` itself.
+func wrapperUsage(w io.Writer) {
+	fmt.Fprintf(w, "usage: kmsconform openssl [--compat PROFILE] COMMAND [OPTIONS...]\n"+
+		"  a drop-in openssl run by the Go reference; PROFILE is one of %s (default 3.0)\n"+
+		"  `kmsconform openssl help` lists the commands, `kmsconform openssl COMMAND -help` their options\n",
+		strings.Join(oracle.ProfileNames(), ", "))
 }

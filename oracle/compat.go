@@ -50,6 +50,13 @@ type Profile struct {
 	// ECReadsOnlyEC reports whether `ec` refuses a key that is not an EC key
 	// (1.1.1w: "expecting a ec key"); 3.x reads and writes any key.
 	ECReadsOnlyEC bool
+	// EncSaltlenSince is the first release of the line whose `enc` knows
+	// -saltlen ("" when none does: 1.1.1w "Unrecognized flag saltlen", 3.0.20
+	// refuses it, 3.5.9 and 4.0.3 accept it; field notes).
+	EncSaltlenSince string
+	// EngineRefused reports whether -engine is refused (4.0.3: "Multiple
+	// cipher or unknown options"; engines were removed in 4.0).
+	EngineRefused bool
 }
 
 var profiles = map[string]Profile{
@@ -69,11 +76,13 @@ var profiles = map[string]Profile{
 		Name: "3.0", Description: "OpenSSL 3.x (3.0 to 3.6)",
 		EncDefaultMD: "sha256", EncPBKDF2: true, EncHeaderWithExplicitSalt: false, EncWarnDeprecatedKDF: true,
 		KDFCommand: true, RsautlDeprecated: true, PkeyutlOAEPMD: true, KeyformAutodetect: true,
+		EncSaltlenSince: "3.5",
 	},
 	"4.0": {
 		Name: "4.0", Description: "OpenSSL 4.0",
 		EncDefaultMD: "sha256", EncPBKDF2: true, EncHeaderWithExplicitSalt: false, EncWarnDeprecatedKDF: true,
 		KDFCommand: true, RsautlDeprecated: true, PkeyutlOAEPMD: true, KeyformAutodetect: true,
+		EncSaltlenSince: "4.0", EngineRefused: true,
 	},
 	// LibreSSL's enc: md5 default and no PBKDF2 up to 2.8 (its enc.c falls
 	// back to EVP_md5()); 2.9.1 "added pbkdf2 key derivation support to

@@ -66,15 +66,3 @@ func BenchmarkCBCEncrypterStdlib(b *testing.B) {
 		cipher.NewCBCEncrypter(blk, make([]byte, 16)).CryptBlocks(data, data)
 	}
 }
-
-// BenchmarkCBCEncrypterAESNI is the oracle's CBC encrypter alone on one core.
-func BenchmarkCBCEncrypterAESNI(b *testing.B) {
-	data := benchData(b)
-	key := make([]byte, 32)
-	blk, _ := aes.NewCipher(key)
-	f := cbcFactory(blk, key)
-	b.SetBytes(benchSize)
-	for b.Loop() {
-		f(make([]byte, 16), false).CryptBlocks(data, data)
-	}
-}

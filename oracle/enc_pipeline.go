@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"crypto/aes"
+	"crypto/cipher"
 	"io"
 	"runtime"
 	"sync"
@@ -39,15 +40,19 @@ func runCipher(dst io.Writer, src io.Reader, c EncCipher, key, iv []byte, decryp
 	var process func(*encJob)
 	switch c.mode {
 	case modeCBC:
-		newMode := cbcFactory(block, key)
 		if decrypt {
+			// Block i of CBC decrypts from ciphertext blocks i-1 and i only, so
+			// each chunk runs on its own decrypter whose IV is the last
+			// ciphertext block of the chunk before it (j.prev).
 			workers = parallelWorkers()
 			process = func(j *encJob) {
 				n := j.n - j.n%aes.BlockSize
-				newMode(j.prev[:], true).CryptBlocks(j.buf[:n], j.buf[:n])
+				cipher.NewCBCDecrypter(block, j.prev[:]).CryptBlocks(j.buf[:n], j.buf[:n])
 			}
 		} else {
-			mode := newMode(iv, false)
+			// Encryption chains every block to the one before: one encrypter,
+			// chunk after chunk.
+			mode := cipher.NewCBCEncrypter(block, iv)
 			process = func(j *encJob) {
 				padFinal(j, noPad)
 				n := j.n - j.n%aes.BlockSize

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -221,9 +223,11 @@ func TestRandFormats(t *testing.T) {
 	}
 }
 
-// The AES-NI CBC code must agree with crypto/cipher for every key size,
-// every length up to a few 8-block groups, in place and not.
-func TestCBCAgreesWithStdlib(t *testing.T) {
+// The parallel CBC decryption (one crypto/cipher decrypter per chunk, IV =
+// the chunk before's last ciphertext block) must give what one decrypter
+// over the whole stream gives, for every key size and for lengths around
+// the chunk boundaries; a wrong final padding is still "bad decrypt".
+func TestCBCPipelineAgreesWithStdlib(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	rnd := func(n int) []byte {
 		b := make([]byte, n)
@@ -232,45 +236,66 @@ func TestCBCAgreesWithStdlib(t *testing.T) {
 		}
 		return b
 	}
+	lengths := []int{0, 1, 15, 16, 17, encChunkSize - 16, encChunkSize - 1, encChunkSize,
+		encChunkSize + 1, 3*encChunkSize + 7, (encMaxChunks+2)*encChunkSize - 16}
 	for _, kl := range []int{16, 24, 32} {
-		for trial := 0; trial < 5; trial++ {
-			key, iv := rnd(kl), rnd(16)
-			block, err := aes.NewCipher(key)
-			if err != nil {
-				t.Fatal(err)
+		key, iv := rnd(kl), rnd(16)
+		block, err := aes.NewCipher(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := map[int]string{16: "aes-128-cbc", 24: "aes-192-cbc", 32: "aes-256-cbc"}[kl]
+		p := EncParams{Cipher: name, Key: key, IV: iv}
+		for _, n := range lengths {
+			plain := rnd(n)
+			pad := 16 - n%16
+			padded := append(append([]byte{}, plain...), bytes.Repeat([]byte{byte(pad)}, pad)...)
+			want := make([]byte, len(padded))
+			cipher.NewCBCEncrypter(block, iv).CryptBlocks(want, padded)
+			var ct bytes.Buffer
+			if err := Encrypt(&ct, bytes.NewReader(plain), nil, p); err != nil || !bytes.Equal(ct.Bytes(), want) {
+				t.Fatalf("%s, %d bytes: encryption differs from one crypto/cipher encrypter (err %v)", name, n, err)
 			}
-			f := cbcFactory(block, key)
-			for n := 0; n <= 40*16; n += 16 {
-				src := rnd(n)
-				want := make([]byte, n)
-				cipher.NewCBCEncrypter(block, iv).CryptBlocks(want, src)
-				got := make([]byte, n)
-				f(iv, false).CryptBlocks(got, src)
-				if !bytes.Equal(got, want) {
-					t.Fatalf("key %d bytes, %d bytes: encryption differs", kl, n)
-				}
-				wantP := make([]byte, n)
-				cipher.NewCBCDecrypter(block, iv).CryptBlocks(wantP, want)
-				inPlace := append([]byte{}, want...)
-				f(iv, true).CryptBlocks(inPlace, inPlace)
-				if !bytes.Equal(inPlace, wantP) || !bytes.Equal(wantP, src) {
-					t.Fatalf("key %d bytes, %d bytes: in-place decryption differs", kl, n)
-				}
+			var got bytes.Buffer
+			if err := Decrypt(&got, bytes.NewReader(want), nil, p); err != nil || !bytes.Equal(got.Bytes(), plain) {
+				t.Fatalf("%s, %d bytes: parallel decryption differs (err %v)", name, n, err)
 			}
-			// chained calls carry the IV state
-			src := rnd(48 * 16)
-			want := make([]byte, len(src))
-			cipher.NewCBCEncrypter(block, iv).CryptBlocks(want, src)
-			m := f(iv, false)
-			got := make([]byte, len(src))
-			m.CryptBlocks(got[:16*3], src[:16*3])
-			m.CryptBlocks(got[16*3:], src[16*3:])
-			if !bytes.Equal(got, want) {
-				t.Fatalf("key %d bytes: chained encryption differs", kl)
+			// a flipped bit in the last block breaks the padding: every block
+			// but the last is written, then "bad decrypt"
+			bad := append([]byte{}, want...)
+			bad[len(bad)-1] ^= 0x80
+			got.Reset()
+			if err := Decrypt(&got, bytes.NewReader(bad), nil, p); !errors.Is(err, ErrBadDecrypt) || got.Len() != len(want)-16 {
+				t.Fatalf("%s, %d bytes: broken padding: err %v, %d bytes out", name, n, err, got.Len())
 			}
 		}
 	}
-	t.Logf("AES-NI in use: %v", useAESNI)
+}
+
+// The reference carries no cipher of its own: no assembly, no unsafe, no
+// S-box or key schedule; AES comes from crypto/aes.
+func TestNoHandWrittenAES(t *testing.T) {
+	files, err := filepath.Glob("*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".s") {
+			t.Errorf("%s: assembly in the oracle", f)
+		}
+		if !strings.HasSuffix(f, ".go") || strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{`"unsafe"`, "sbox", "Sbox", "keySchedule", "expandKey", "MixColumns"} {
+			if bytes.Contains(src, []byte(bad)) {
+				t.Errorf("%s mentions %s: hand-written block-cipher code?", f, bad)
+			}
+		}
+	}
 }
 
 type failWriter struct{ left int }

@@ -12,10 +12,11 @@ import (
 // DefaultPBKDF2Iter is the iteration count of `enc -pbkdf2` without -iter.
 const DefaultPBKDF2Iter = 10000
 
-// encDigest resolves an enc -md name. It accepts md5 in addition to the
-// digests HashByName knows, because EVP_BytesToKey with md5 is the default of
-// OpenSSL 1.0.2 and LibreSSL.
-func encDigest(name string) (crypto.Hash, error) {
+// EncDigest resolves an `enc -md` name ("md5", "sha256", "SHA-512", ...) to
+// its Go hash, as BytesToKey and PBKDF2Key do. It accepts md5 in addition
+// to the digests HashByName knows, because EVP_BytesToKey with md5 is the
+// default of OpenSSL 1.0.2 and LibreSSL. An unknown name is ErrUnknownDigest.
+func EncDigest(name string) (crypto.Hash, error) {
 	if strings.EqualFold(strings.TrimSpace(name), "md5") {
 		return crypto.MD5, nil
 	}
@@ -31,7 +32,7 @@ func encDigest(name string) (crypto.Hash, error) {
 // without -pbkdf2): D_i = md(D_{i-1} || password || salt), concatenated.
 // salt may be nil (enc -nosalt); otherwise it must be 8 bytes.
 func BytesToKey(md string, salt, password []byte, keyLen, ivLen int) (key, iv []byte, err error) {
-	h, err := encDigest(md)
+	h, err := EncDigest(md)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -59,7 +60,7 @@ func BytesToKey(md string, salt, password []byte, keyLen, ivLen int) (key, iv []
 // does: one PBKDF2-HMAC-md call over password and salt producing key||iv.
 // iter must be positive; salt may be nil (enc -nosalt).
 func PBKDF2Key(md string, salt, password []byte, iter, keyLen, ivLen int) (key, iv []byte, err error) {
-	h, err := encDigest(md)
+	h, err := EncDigest(md)
 	if err != nil {
 		return nil, nil, err
 	}

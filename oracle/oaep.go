@@ -44,10 +44,20 @@ func (p OAEPParams) hashes() (crypto.Hash, crypto.Hash, error) {
 // this key and label hash: k - 2·hLen - 2 (214 for RSA-2048 with SHA-1, 190
 // with SHA-256). It returns a negative number when the key is too small.
 func MaxOAEPPlaintext(pub *rsa.PublicKey, labelHash crypto.Hash) int {
-	if labelHash == 0 {
-		labelHash = crypto.SHA1
+	return MaxOAEPPlaintextLen(modulusLen(pub), labelHash)
+}
+
+// MaxOAEPPlaintextLen is the OAEP plaintext limit for a modulus of
+// modulusBytes bytes (256 for RSA-2048) and label hash h: k - 2·hLen - 2,
+// e.g. 214 for RSA-2048 with SHA-1, 190 with SHA-256, 318 for RSA-3072 with
+// SHA-256, 446 for RSA-4096 with SHA-256. A zero h means SHA-1 (openssl's
+// default). It is the one place the harness computes the limit (flows,
+// partner, doctor); the result is negative when the key is too small.
+func MaxOAEPPlaintextLen(modulusBytes int, h crypto.Hash) int {
+	if h == 0 {
+		h = crypto.SHA1
 	}
-	return modulusLen(pub) - 2*labelHash.Size() - 2
+	return modulusBytes - 2*h.Size() - 2
 }
 
 // mgf1XOR xors out with MGF1(hash, seed) in place.
@@ -85,7 +95,7 @@ func EncryptOAEP(random io.Reader, pub *rsa.PublicKey, msg []byte, p OAEPParams)
 	k := modulusLen(pub)
 	hLen := lh.Size()
 	// A key too small for the hash gives the same message in openssl 3.0.
-	if len(msg) > k-2*hLen-2 {
+	if len(msg) > MaxOAEPPlaintextLen(k, lh) {
 		return nil, errOAEPTooLarge
 	}
 	// EM = 0x00 || maskedSeed || maskedDB, DB = lHash || PS || 0x01 || M.

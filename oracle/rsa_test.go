@@ -279,3 +279,23 @@ func TestOAEPKeyTooSmallForHash(t *testing.T) {
 		}
 	}
 }
+
+// MaxOAEPPlaintextLen gives the limits AWS KMS documents for RSAES_OAEP
+// (RSA_2048: 214 bytes with SHA-1, 190 with SHA-256; RSA_3072: 342/318;
+// RSA_4096: 470/446); a zero hash is SHA-1, openssl's default.
+func TestMaxOAEPPlaintextLen(t *testing.T) {
+	for _, c := range []struct {
+		k    int
+		h    crypto.Hash
+		want int
+	}{
+		{256, crypto.SHA1, 214}, {256, crypto.SHA256, 190}, {256, 0, 214},
+		{384, crypto.SHA1, 342}, {384, crypto.SHA256, 318},
+		{512, crypto.SHA1, 470}, {512, crypto.SHA256, 446},
+		{64, crypto.SHA512, -66},
+	} {
+		if got := MaxOAEPPlaintextLen(c.k, c.h); got != c.want {
+			t.Errorf("MaxOAEPPlaintextLen(%d, %v) = %d, want %d", c.k, c.h, got, c.want)
+		}
+	}
+}

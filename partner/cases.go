@@ -2,7 +2,9 @@ package partner
 
 import (
 	"crypto/rand"
+	"encoding/pem"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -83,3 +85,11 @@ func random(n int) []byte {
 	rand.Read(b) // never fails since Go 1.24
 	return b
 }
+
+// pemPublic is der as a PUBLIC KEY PEM block.
+func pemPublic(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+}
+
+// writeFile writes data to p with mode (used by tests and benchmarks).
+func writeFile(p, data string, mode os.FileMode) error { return os.WriteFile(p, []byte(data), mode) }

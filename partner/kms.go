@@ -13,6 +13,8 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/kmsconform/kmsconform/doctor"
+	"github.com/kmsconform/kmsconform/internal/cli"
+	"github.com/kmsconform/kmsconform/internal/kmstarget"
 )
 
 // kmsConn is the KMS endpoint a run talks to and the keys it created.
@@ -25,14 +27,18 @@ type kmsConn struct {
 }
 
 // dialKMS connects to endpoint with the standard credential chain, or
-// starts the in-process fake when endpoint is empty and fake is true.
+// starts the in-process fake (internal/kmstarget) when fake is true.
 func dialKMS(ctx context.Context, endpoint string, fake bool) (*kmsConn, error) {
 	if fake {
-		return startFake()
+		t, err := kmstarget.Start(ctx, kmstarget.Options{Kind: kmstarget.Fake})
+		if err != nil {
+			return nil, cli.Setup(err, "or pass --kms-endpoint URL")
+		}
+		return &kmsConn{client: t.Client, endpoint: t.Endpoint, fake: true, stop: t.Close}, nil
 	}
 	c, err := doctor.NewKMSClient(ctx, endpoint)
 	if err != nil {
-		return nil, err
+		return nil, cli.Setup(err, "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE, and AWS_REGION")
 	}
 	return &kmsConn{client: c, endpoint: endpoint}, nil
 }
@@ -55,7 +61,8 @@ func (k *kmsConn) close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// kmsKey is one RSA ENCRYPT_DECRYPT key and its public key.
+// kmsKey is one KMS key (RSA ENCRYPT_DECRYPT or ECC KEY_AGREEMENT) and
+// its public key.
 type kmsKey struct {
 	conn   *kmsConn
 	id     string
@@ -63,14 +70,14 @@ type kmsKey struct {
 	der    []byte // SubjectPublicKeyInfo
 	pem    []byte
 	nBytes int
+	public any // the parsed public key
 }
 
-// createKey creates an RSA ENCRYPT_DECRYPT key of spec and fetches its
-// public key.
-func (k *kmsConn) createKey(ctx context.Context, spec string) (*kmsKey, error) {
+// createKey creates a key of spec and usage and fetches its public key.
+func (k *kmsConn) createKey(ctx context.Context, spec string, usage types.KeyUsageType) (*kmsKey, error) {
 	out, err := k.client.CreateKey(ctx, &kms.CreateKeyInput{
 		KeySpec:     types.KeySpec(spec),
-		KeyUsage:    types.KeyUsageTypeEncryptDecrypt,
+		KeyUsage:    usage,
 		Description: aws.String("kmsconform partner check (safe to delete)"),
 	})
 	if err != nil {
@@ -90,7 +97,7 @@ func (k *kmsConn) createKey(ctx context.Context, spec string) (*kmsKey, error) {
 	if r, ok := parsed.(interface{ Size() int }); ok {
 		n = r.Size()
 	}
-	return &kmsKey{conn: k, id: id, spec: spec, der: pub.PublicKey, nBytes: n,
+	return &kmsKey{conn: k, id: id, spec: spec, der: pub.PublicKey, nBytes: n, public: parsed,
 		pem: pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub.PublicKey})}, nil
 }
 

@@ -1,33 +1,49 @@
 package partner
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/kmsconform/kmsconform/doctor"
-	"github.com/kmsconform/kmsconform/oracle"
+	"github.com/kmsconform/kmsconform/internal/cli"
+)
+
+// Mode is what kind of tool is checked.
+type Mode string
+
+// The modes of `kmsconform partner`.
+const (
+	// ModeEncrypt: the tool RSA-encrypts {in} to {out} with the KMS public key.
+	ModeEncrypt Mode = "encrypt"
+	// ModeHybrid: the tool encrypts data with `openssl enc` under a
+	// password it RSA-wraps with the KMS public key.
+	ModeHybrid Mode = "hybrid"
+	// ModeDerive: the tool derives an ECDH secret with the KMS public key.
+	ModeDerive Mode = "derive"
+	// ModeDecrypt: the tool decrypts with the private half of a KMS data
+	// key pair what openssl encrypted with its public half.
+	ModeDecrypt Mode = "decrypt"
 )
 
 // Options configure Run.
 type Options struct {
-	// Encrypt is the partner's command, run with sh -c, with placeholders
-	// {pubkey_pem} {pubkey_der} {in} {out}, or for hybrid tools
-	// {data_in} {data_out} {key_out}.
+	// Encrypt is the command of an RSA key-wrap tool, run with sh -c, with
+	// placeholders {pubkey_pem} {pubkey_der} {in} {out}, or for hybrid
+	// tools {data_in} {data_out} {key_out}.
 	Encrypt string
-	// Algorithm is what the partner promises: RSAES_OAEP_SHA_1 or
-	// RSAES_OAEP_SHA_256.
+	// Derive is the command of an ECDH tool: {kms_pubkey_pem} or
+	// {kms_pubkey_der}, {pubkey_out}, {secret_out}.
+	Derive string
+	// Decrypt is the command of a data-key-pair consumer: {privkey_pem} or
+	// {privkey_der}, {in}, {out}.
+	Decrypt string
+	// Algorithm is what an encrypt tool promises: RSAES_OAEP_SHA_1 or
+	// RSAES_OAEP_SHA_256 (for --decrypt: the padding openssl uses, empty
+	// for every one).
 	Algorithm string
 	// Hybrid selects the hybrid check: the tool encrypts {data_in} to
 	// {data_out} with `openssl enc` settings EncArgs under a password it
@@ -37,19 +53,30 @@ type Options struct {
 	// with (default "-aes-256-cbc -pbkdf2"); the password is the first
 	// line of what KMS decrypts from {key_out}, as `-pass file:` reads it.
 	EncArgs string
+	// KDF is what a derive tool writes to {secret_out}: raw (Z, the
+	// default), hkdf-sha256:SALT:INFO or x963-sha256[:SHAREDINFO].
+	KDF string
 	// KMSEndpoint is a KMS endpoint URL (LocalStack, AWS); empty starts
 	// the in-process fake unless UseDefaultAWS is set.
 	KMSEndpoint string
 	// UseDefaultAWS talks to the endpoint the SDK resolves (real AWS).
 	UseDefaultAWS bool
-	// KeySpecs defaults to RSA_2048, RSA_3072 and RSA_4096.
+	// KeySpecs defaults to RSA_2048, RSA_3072 and RSA_4096 (ECC_NIST_P256,
+	// _P384 and _P521 for --derive).
 	KeySpecs []string
+	// Dir is the directory the tool runs in (default: the current one),
+	// so that relative paths in its command resolve as the caller typed them.
+	Dir string
 	// Timeout bounds each run of the tool (default 60s).
 	Timeout time.Duration
 	// Parallel is the number of cases run at once (default 2).
 	Parallel int
 	// Progress, when set, receives one line per finished case.
 	Progress io.Writer
+
+	mode        Mode
+	command     string
+	smokeFailed bool // the in-limit smoke run failed: no refusal passes
 }
 
 // CaseResult is the verdict on one case.
@@ -59,9 +86,13 @@ type CaseResult struct {
 	Pass bool `json:"pass"`
 	// Detail says what happened, e.g. "KMS decrypts it to the input".
 	Detail string `json:"detail"`
+	// Class names the failure (failclass names plus the partner's own).
+	Class string `json:"class,omitempty"`
 	// Diagnosis is the producer's mistake (doctor's finding), Fix the change.
 	Diagnosis string `json:"diagnosis,omitempty"`
 	Fix       string `json:"fix,omitempty"`
+	// Fingerprint names the stacks whose defaults behave like the tool.
+	Fingerprint *Fingerprint `json:"fingerprint,omitempty"`
 	// Command is the command line run; ExitCode, Stderr and DurationMS
 	// describe that run.
 	Command    string `json:"command"`
@@ -76,53 +107,120 @@ type CaseResult struct {
 	OutputHex string `json:"output_hex,omitempty"`
 }
 
+// ToolProblem is why the tool could not be checked at all: it did not
+// run, or wrote nothing usable for an input well within its limits.
+type ToolProblem struct {
+	// Class is tool-not-runnable, tool-failed, timeout or no-output.
+	Class   string `json:"class"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
+	// Command, ExitCode and Stderr describe the run.
+	Command  string `json:"command"`
+	ExitCode int    `json:"exit_code"`
+	Stderr   string `json:"stderr,omitempty"`
+}
+
 // Result is the outcome of Run.
 type Result struct {
-	Tool      string       `json:"tool"`
-	Algorithm string       `json:"algorithm"`
-	Hybrid    bool         `json:"hybrid"`
-	Endpoint  string       `json:"kms_endpoint"`
-	Cases     []CaseResult `json:"cases"`
-	// Pass is true when every case passed.
+	Mode      Mode   `json:"mode"`
+	Tool      string `json:"tool"`
+	Algorithm string `json:"algorithm,omitempty"`
+	KDF       string `json:"kdf,omitempty"`
+	Hybrid    bool   `json:"hybrid"`
+	Endpoint  string `json:"kms_endpoint"`
+	Dir       string `json:"dir"`
+	// Problem, when set, failed the check before any case ran: the tool
+	// cannot start, timed out or wrote none of its outputs.
+	Problem *ToolProblem `json:"problem,omitempty"`
+	// SmokeFailure, when set, is the tool failing on the first in-limit
+	// input; the cases ran, and none could pass by refusing its input.
+	SmokeFailure *ToolProblem `json:"smoke_failure,omitempty"`
+	Cases        []CaseResult `json:"cases"`
+	// Pass is true when the tool ran and every case passed.
 	Pass bool `json:"pass"`
 	// Diagnoses are the distinct producer mistakes found, most frequent
 	// first.
 	Diagnoses []string `json:"diagnoses,omitempty"`
 	// Fixes are the matching changes.
 	Fixes []string `json:"fixes,omitempty"`
+	// Fingerprints are the distinct stack fingerprints of failing cases.
+	Fingerprints []*Fingerprint `json:"fingerprints,omitempty"`
+	// ToolMS is the time spent in the tool, KMSMS the rest of the wall time.
+	ToolMS  int64 `json:"tool_ms"`
+	TotalMS int64 `json:"total_ms"`
 }
 
-// Run validates the tool: it creates one KMS key per key spec, runs every
-// case in its own temporary directory (removed afterwards) and decrypts
-// the result through KMS. Failures are diagnosed by running the tool again
-// on a local key of the same size whose private key is known.
+// checker is one mode: its cases, its KMS keys and its judge.
+type checker interface {
+	// setup creates the KMS keys.
+	setup(ctx context.Context, conn *kmsConn) error
+	// cases are the inputs.
+	cases() []Case
+	// smoke is an in-limit invocation the tool must complete first.
+	smoke() invocation
+	// judge runs one case.
+	judge(ctx context.Context, c Case) CaseResult
+}
+
+// Run validates the tool: it checks that the KMS answers, creates KMS
+// keys, runs the tool once on an in-limit input (a tool that cannot run
+// or writes nothing fails here, before any case), then runs every case in
+// its own temporary directory (removed afterwards) and checks the result
+// through KMS. Errors are *cli.Error (usage 2, setup 3) or the context's.
 func Run(ctx context.Context, o Options) (*Result, error) {
+	start := time.Now()
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	encP, err := doctor.ParseEncArgs(strings.Fields(o.EncArgs))
-	if err != nil {
-		return nil, fmt.Errorf("--enc-args: %w", err)
+	var ck checker
+	switch o.mode {
+	case ModeEncrypt, ModeHybrid:
+		r, err := newRSAChecker(&o)
+		if err != nil {
+			return nil, err
+		}
+		ck = r
+	case ModeDerive:
+		d, err := newDeriveChecker(&o)
+		if err != nil {
+			return nil, err
+		}
+		ck = d
+	case ModeDecrypt:
+		d, err := newDecryptChecker(&o)
+		if err != nil {
+			return nil, err
+		}
+		ck = d
 	}
 	conn, err := dialKMS(ctx, o.KMSEndpoint, o.KMSEndpoint == "" && !o.UseDefaultAWS)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.close(context.WithoutCancel(ctx))
-	keys := map[string]*kmsKey{}
-	for _, spec := range o.KeySpecs {
-		k, err := conn.createKey(ctx, spec)
-		if err != nil {
-			return nil, err
-		}
-		keys[spec] = k
+	if err := conn.preflight(ctx); err != nil {
+		return nil, err
 	}
-	cases := rsaCases(o.Algorithm, o.KeySpecs)
-	if o.Hybrid {
-		cases = hybridCases(o.KeySpecs)
+	if err := ck.setup(ctx, conn); err != nil {
+		return nil, cli.Setup(err, "the KMS answers but refuses to create the keys this check needs: check the credentials' permissions (kms:CreateKey, kms:GetPublicKey)")
 	}
-	res := &Result{Tool: o.Encrypt, Algorithm: o.Algorithm, Hybrid: o.Hybrid, Endpoint: endpointName(conn), Cases: make([]CaseResult, len(cases))}
-	probes := &probeKeys{keys: map[int]*rsa.PrivateKey{}}
+	res := &Result{Mode: o.mode, Tool: o.command, Algorithm: o.Algorithm, KDF: o.KDF, Hybrid: o.Hybrid, Endpoint: endpointName(conn), Dir: o.Dir}
+	p, toolTime := o.smokeTest(ctx, ck.smoke())
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case p == nil:
+	case p.Class == "tool-failed":
+		// It runs but fails: the cases say how, and none passes by refusing.
+		res.SmokeFailure, o.smokeFailed = p, true
+	default:
+		res.Problem, res.ToolMS = p, toolTime.Milliseconds()
+		res.TotalMS = time.Since(start).Milliseconds()
+		return res, nil
+	}
+	cases := ck.cases()
+	res.Cases = make([]CaseResult, len(cases))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, o.Parallel)
 	var mu sync.Mutex
@@ -133,9 +231,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			r := o.runCase(ctx, c, keys[c.KeySpec], encP, probes)
-			res.Cases[i] = r
+			r := ck.judge(ctx, c)
 			mu.Lock()
+			defer mu.Unlock()
+			res.Cases[i] = r
+			res.ToolMS += r.DurationMS
 			done++
 			if o.Progress != nil {
 				v := "pass"
@@ -144,7 +244,6 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				}
 				fmt.Fprintf(o.Progress, "[%d/%d] %-4s %s\n", done, len(cases), v, c.Name)
 			}
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
@@ -152,6 +251,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 	res.summarise()
+	res.TotalMS = time.Since(start).Milliseconds()
 	return res, nil
 }
 
@@ -165,35 +265,47 @@ func endpointName(c *kmsConn) string {
 	return c.endpoint
 }
 
+const exampleHint = "e.g. kmsconform partner --algorithm RSAES_OAEP_SHA_256 --encrypt 'openssl pkeyutl -encrypt -pubin -inkey {pubkey_pem} -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -in {in} -out {out}'"
+
+// validate checks the options and fills the defaults.
 func (o *Options) validate() error {
-	if strings.TrimSpace(o.Encrypt) == "" {
-		return errors.New("no --encrypt command given")
-	}
-	if o.Algorithm != doctor.AlgOAEPSHA1 && o.Algorithm != doctor.AlgOAEPSHA256 {
-		return fmt.Errorf("--algorithm %q: want %s or %s", o.Algorithm, doctor.AlgOAEPSHA1, doctor.AlgOAEPSHA256)
-	}
-	if bad := unknownPlaceholders(o.Encrypt); len(bad) > 0 {
-		return fmt.Errorf("unknown placeholder(s) %s in the command (known: %s)", strings.Join(bad, ", "), strings.Join(Placeholders, " "))
-	}
-	need := []string{"{in}", "{out}"}
-	if o.Hybrid {
-		need = []string{"{data_in}", "{data_out}", "{key_out}"}
-	}
-	for _, p := range need {
-		if !strings.Contains(o.Encrypt, p) {
-			return fmt.Errorf("the command does not use %s (a %s tool needs %s)", p, map[bool]string{false: "plain RSA", true: "hybrid"}[o.Hybrid], strings.Join(need, " "))
+	set := 0
+	for _, m := range []struct {
+		cmd  string
+		mode Mode
+	}{{o.Encrypt, ModeEncrypt}, {o.Derive, ModeDerive}, {o.Decrypt, ModeDecrypt}} {
+		if strings.TrimSpace(m.cmd) != "" {
+			set++
+			o.mode, o.command = m.mode, m.cmd
 		}
 	}
-	if !strings.Contains(o.Encrypt, "{pubkey_pem}") && !strings.Contains(o.Encrypt, "{pubkey_der}") {
-		return errors.New("the command uses neither {pubkey_pem} nor {pubkey_der}: it must be given the KMS public key")
+	switch {
+	case set == 0:
+		return cli.Usage("no tool given: pass --encrypt, --derive or --decrypt with the tool's command", exampleHint)
+	case set > 1:
+		return cli.Usage("--encrypt, --derive and --decrypt are exclusive: check one tool at a time", "run kmsconform partner once per tool")
+	case o.Hybrid && o.mode != ModeEncrypt:
+		return cli.Usage("--hybrid goes with --encrypt", "drop --hybrid, or check the tool with --encrypt")
+	case o.Hybrid:
+		o.mode = ModeHybrid
 	}
-	if len(o.KeySpecs) == 0 {
-		o.KeySpecs = KeySpecs
-	}
-	for _, s := range o.KeySpecs {
-		if s != "RSA_2048" && s != "RSA_3072" && s != "RSA_4096" {
-			return fmt.Errorf("key spec %q: want RSA_2048, RSA_3072 or RSA_4096", s)
+	known := Placeholders[o.mode]
+	if bad := unknownPlaceholders(o.command, known); len(bad) > 0 {
+		hint := "known placeholders for this mode: " + strings.Join(known, " ")
+		if s := cli.DidYouMean(bad[0], known); s != "" {
+			hint = s + " (" + hint + ")"
 		}
+		return cli.Usage(fmt.Sprintf("unknown placeholder(s) %s in the command", strings.Join(bad, ", ")), hint)
+	}
+	if err := o.checkPlaceholders(); err != nil {
+		return err
+	}
+	if o.Dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return cli.Setup(fmt.Errorf("finding the current directory: %w", err), "run kmsconform from a directory that exists")
+		}
+		o.Dir = wd
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 60 * time.Second
@@ -207,253 +319,46 @@ func (o *Options) validate() error {
 	return nil
 }
 
-// probeKeys are local RSA keys, one per size, generated on first use.
-type probeKeys struct {
-	mu   sync.Mutex
-	keys map[int]*rsa.PrivateKey
+// required are the placeholders each mode's command must use: all of
+// each inner list, at least one of each outer alternative.
+var required = map[Mode][][]string{
+	ModeEncrypt: {{"{in}"}, {"{out}"}, {"{pubkey_pem}", "{pubkey_der}"}},
+	ModeHybrid:  {{"{data_in}"}, {"{data_out}"}, {"{key_out}"}, {"{pubkey_pem}", "{pubkey_der}"}},
+	ModeDerive:  {{"{pubkey_out}"}, {"{secret_out}"}, {"{kms_pubkey_pem}", "{kms_pubkey_der}"}},
+	ModeDecrypt: {{"{in}"}, {"{out}"}, {"{privkey_pem}", "{privkey_der}"}},
 }
 
-func (p *probeKeys) get(nBytes int) (*rsa.PrivateKey, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if k, ok := p.keys[nBytes]; ok {
-		return k, nil
-	}
-	k, err := rsa.GenerateKey(rand.Reader, nBytes*8)
-	if err != nil {
-		return nil, err
-	}
-	p.keys[nBytes] = k
-	return k, nil
-}
-
-// execution is one run of the tool in a fresh directory.
-type execution struct {
-	run
-	out, keyOut []byte // {out} / {data_out}, and {key_out}
-	outErr      error
-}
-
-// execute writes the public key and the input into a temporary directory,
-// runs the tool there and reads back what it wrote.
-func (o *Options) execute(ctx context.Context, der []byte, input []byte) (execution, error) {
-	dir, err := os.MkdirTemp("", "kmsconform-partner-")
-	if err != nil {
-		return execution{}, err
-	}
-	defer os.RemoveAll(dir)
-	p := func(n string) string { return filepath.Join(dir, n) }
-	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-	for name, data := range map[string][]byte{"pubkey.pem": pemBytes, "pubkey.der": der, "input.bin": input} {
-		if err := os.WriteFile(p(name), data, 0o600); err != nil {
-			return execution{}, err
+func (o *Options) checkPlaceholders() error {
+	for _, alts := range required[o.mode] {
+		found := false
+		for _, p := range alts {
+			found = found || strings.Contains(o.command, p)
+		}
+		if !found {
+			return cli.Usage(fmt.Sprintf("the command does not use %s (%s needs %s)", strings.Join(alts, " or "), modeFlag[o.mode], describeRequired(o.mode)), exampleHint)
 		}
 	}
-	vals := map[string]string{"{pubkey_pem}": p("pubkey.pem"), "{pubkey_der}": p("pubkey.der")}
-	if o.Hybrid {
-		vals["{data_in}"], vals["{data_out}"], vals["{key_out}"] = p("input.bin"), p("data.enc"), p("key.enc")
-	} else {
-		vals["{in}"], vals["{out}"] = p("input.bin"), p("output.bin")
-	}
-	e := execution{run: runTool(ctx, dir, expand(o.Encrypt, vals), o.Timeout)}
-	e.Command = strings.ReplaceAll(e.Command, dir+string(filepath.Separator), "")
-	if o.Hybrid {
-		e.out, e.outErr = os.ReadFile(p("data.enc"))
-		if e.outErr == nil {
-			e.keyOut, e.outErr = os.ReadFile(p("key.enc"))
-		}
-	} else {
-		e.out, e.outErr = os.ReadFile(p("output.bin"))
-	}
-	return e, nil
+	return nil
 }
 
-// publicDER is the SubjectPublicKeyInfo of a probe key.
-func publicDER(k *rsa.PrivateKey) []byte {
-	der, err := x509.MarshalPKIXPublicKey(&k.PublicKey)
-	if err != nil {
-		return nil
+// modeFlag is how each mode is asked for on the command line.
+var modeFlag = map[Mode]string{ModeEncrypt: "--encrypt", ModeHybrid: "--encrypt --hybrid", ModeDerive: "--derive", ModeDecrypt: "--decrypt"}
+
+func describeRequired(m Mode) string {
+	var parts []string
+	for _, alts := range required[m] {
+		parts = append(parts, strings.Join(alts, "|"))
 	}
-	return der
+	return strings.Join(parts, " ")
 }
 
-func hexPrefix(b []byte) string {
-	const max = 48
-	s := fmt.Sprintf("%x", b)
-	if len(b) > max {
-		s = fmt.Sprintf("%x… (%d bytes)", b[:max], len(b))
-	}
-	return s
-}
-
-// runCase runs one case and judges it.
-func (o *Options) runCase(ctx context.Context, c Case, key *kmsKey, encP doctor.EncParams, probes *probeKeys) CaseResult {
-	r := CaseResult{Case: c}
-	e, err := o.execute(ctx, key.der, c.input)
-	if err != nil {
-		r.Detail = "could not prepare the run: " + err.Error()
-		return r
-	}
-	r.Command, r.ExitCode, r.Stderr, r.DurationMS = e.Command, e.ExitCode, e.Stderr, e.Duration.Milliseconds()
-	refused := e.ExitCode != 0
-	switch {
-	case e.TimedOut:
-		r.Detail = fmt.Sprintf("the tool did not finish within %s", o.Timeout)
-		return r
-	case refused && c.Kind == "over-limit":
-		r.Pass, r.Detail = true, fmt.Sprintf("the tool refused input past the OAEP limit (exit %d)", e.ExitCode)
-		return r
-	case refused && c.Kind == "empty":
-		r.Pass, r.Detail = true, fmt.Sprintf("the tool refused empty input (exit %d)", e.ExitCode)
-		return r
-	case refused:
-		r.Detail = fmt.Sprintf("the tool failed (exit %d)", e.ExitCode)
-		return r
-	case e.outErr != nil:
-		r.Detail = "the tool exited 0 but did not write its output: " + e.outErr.Error()
-		return r
-	}
-	wrapped := e.out
-	if o.Hybrid {
-		wrapped = e.keyOut
-	}
-	pt, callErr := key.Decrypt(ctx, o.Algorithm, wrapped)
-	call := fmt.Sprintf("Decrypt(KeyId=%s [%s], EncryptionAlgorithm=%s, %d-byte CiphertextBlob)", key.id, key.spec, o.Algorithm, len(wrapped))
-	if callErr != nil {
-		r.Calls = append(r.Calls, call+" → "+callErr.Error())
-	} else {
-		r.Calls = append(r.Calls, fmt.Sprintf("%s → %d-byte Plaintext", call, len(pt)))
-	}
-	if o.Hybrid {
-		return o.judgeHybrid(ctx, r, c, key, e, pt, callErr, encP, probes)
-	}
-	switch {
-	case callErr == nil && bytes.Equal(pt, c.input):
-		if c.Kind == "over-limit" {
-			r.Detail = "KMS decrypts more than OAEP allows: impossible for a correct key"
-			return r
-		}
-		r.Pass, r.Detail = true, "KMS decrypts it to the input"
-		return r
-	case callErr == nil && c.Kind == "over-limit":
-		r.Detail = fmt.Sprintf("the tool accepted %d bytes and silently encrypted %d bytes of them: data is lost without an error", len(c.input), len(pt))
-		r.InputHex, r.OutputHex = hexPrefix(c.input), hexPrefix(pt)
-		return r
-	case callErr == nil:
-		r.Detail = fmt.Sprintf("KMS decrypts it, but to %d bytes that differ from the %d-byte input", len(pt), len(c.input))
-		r.InputHex, r.OutputHex = hexPrefix(c.input), hexPrefix(pt)
-		return r
-	case c.Kind == "over-limit":
-		r.Pass, r.Detail = true, "the tool wrote something KMS refuses ("+callErr.Error()+"): the data is not silently truncated"
-		return r
-	}
-	r.Detail = "KMS does not decrypt it: " + callErr.Error()
-	o.diagnoseRSA(ctx, &r, c, key, wrapped, probes)
-	return r
-}
-
-// diagnoseRSA asks the doctor, first through KMS with the other
-// algorithm, then on a probe key whose private key is known.
-func (o *Options) diagnoseRSA(ctx context.Context, r *CaseResult, c Case, key *kmsKey, ct []byte, probes *probeKeys) {
-	rep, err := doctor.DiagnoseRSA(ctx, doctor.RSARequest{Ciphertext: ct, KMS: key, Want: o.Algorithm, Expect: wantRSAPlain(o, c)})
-	if err == nil && rep.Found != nil {
-		r.Diagnosis, r.Fix = rep.Found.Cause, rep.Found.Fix
-		return
-	}
-	if err == nil && len(rep.Notes) > 0 {
-		r.Diagnosis = rep.Notes[0]
-	}
-	priv, err := probes.get(key.nBytes)
-	if err != nil {
-		return
-	}
-	e, err := o.execute(ctx, publicDER(priv), c.input)
-	if err != nil || e.ExitCode != 0 || e.outErr != nil {
-		return
-	}
-	probeCT := e.out
-	if o.Hybrid {
-		probeCT = e.keyOut
-	}
-	rep, err = doctor.DiagnoseRSA(ctx, doctor.RSARequest{Ciphertext: probeCT, Private: priv, Want: o.Algorithm, Expect: wantRSAPlain(o, c)})
-	if err != nil {
-		return
-	}
-	switch {
-	case rep.Found != nil && rep.Found.OK:
-		r.Diagnosis = fmt.Sprintf("the tool is right: on a local key of the same size its output is OAEP as %s promises, yet this KMS endpoint refuses it, so the endpoint is at fault (moto, for one, cannot decrypt OAEP ciphertexts made outside it)", o.Algorithm)
-		r.Fix = "run the check against a KMS that decrypts external OAEP ciphertexts (AWS KMS, LocalStack, the kmsconform fake)"
-	case rep.Found != nil:
-		r.Diagnosis, r.Fix = rep.Found.Cause, rep.Found.Fix
-	case len(rep.Notes) > 0:
-		r.Diagnosis = rep.Notes[0]
-	case r.Diagnosis == "":
-		r.Diagnosis = "no OAEP hash pair or PKCS#1 v1.5 decrypts the tool's output with a key whose private half is known: the tool does not RSA-encrypt with the given public key"
-	}
-}
-
-// wantRSAPlain is the plaintext the RSA layer must give (the input for
-// plain tools; unknown for hybrid ones, whose key is their own).
-func wantRSAPlain(o *Options, c Case) []byte {
-	if o.Hybrid {
-		return nil
-	}
-	if c.input == nil {
-		return []byte{}
-	}
-	return c.input
-}
-
-// judgeHybrid checks the data half of a hybrid tool's output.
-func (o *Options) judgeHybrid(ctx context.Context, r CaseResult, c Case, key *kmsKey, e execution, pw []byte, callErr error, encP doctor.EncParams, probes *probeKeys) CaseResult {
-	if callErr != nil {
-		r.Detail = "KMS does not decrypt the wrapped key: " + callErr.Error()
-		o.diagnoseRSA(ctx, &r, c, key, e.keyOut, probes)
-		return r
-	}
-	line, _, _ := bytes.Cut(pw, []byte("\n"))
-	var buf bytes.Buffer
-	err := oracle.Decrypt(&buf, bytes.NewReader(e.out), line, oracle.EncParams{
-		Cipher: encP.Cipher, MD: encP.MD, PBKDF2: encP.PBKDF2, Iter: encP.Iter,
-		NoSalt: encP.NoSalt, Base64: encP.Base64, Base64OneLine: encP.Base64OneLine,
-	})
-	data := buf.Bytes()
-	r.Calls = append(r.Calls, fmt.Sprintf("openssl enc -d %s -pass file:<the %d bytes KMS returned> (oracle) → %s", o.EncArgs, len(pw), errText(err)))
-	if err == nil && bytes.Equal(data, c.input) {
-		r.Pass, r.Detail = true, "KMS unwraps the key and the data decrypts to the input"
-		return r
-	}
-	if err == nil {
-		r.Detail = fmt.Sprintf("the data decrypts with valid padding but differs from the input (%d vs %d bytes)", len(data), len(c.input))
-		r.InputHex, r.OutputHex = hexPrefix(c.input), hexPrefix(data)
-	} else {
-		r.Detail = fmt.Sprintf("KMS unwraps the key but the data does not decrypt with `openssl enc -d %s`: %v", o.EncArgs, err)
-	}
-	src := doctor.PassSource{Spec: "file:key.bin", Password: line, FileCRLF: bytes.HasSuffix(line, []byte("\r"))}
-	expect := c.input
-	if expect == nil {
-		expect = []byte{} // empty data is still an expectation
-	}
-	rep, derr := doctor.DiagnoseEnc(ctx, doctor.EncRequest{Data: e.out, InPath: "data.enc", Pass: src, Expect: expect})
-	if derr == nil && rep.Found != nil {
-		r.Diagnosis, r.Fix = rep.Found.Cause, rep.Found.Fix
-	}
-	return r
-}
-
-func errText(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	return err.Error()
-}
-
-// summarise sets Pass and the distinct diagnoses.
+// summarise sets Pass, the distinct diagnoses and fingerprints.
 func (r *Result) summarise() {
-	r.Pass = true
+	r.Pass = r.Problem == nil && r.SmokeFailure == nil && len(r.Cases) > 0
 	count := map[string]int{}
 	fix := map[string]string{}
 	var order []string
+	seenFP := map[string]bool{}
 	for _, c := range r.Cases {
 		if !c.Pass {
 			r.Pass = false
@@ -465,6 +370,10 @@ func (r *Result) summarise() {
 			}
 			count[c.Diagnosis]++
 		}
+		if c.Fingerprint != nil && !c.Pass && !seenFP[c.Fingerprint.Observed] {
+			seenFP[c.Fingerprint.Observed] = true
+			r.Fingerprints = append(r.Fingerprints, c.Fingerprint)
+		}
 	}
 	for i := 1; i < len(order); i++ {
 		for j := i; j > 0 && count[order[j]] > count[order[j-1]]; j-- {
@@ -475,4 +384,20 @@ func (r *Result) summarise() {
 	for _, d := range order {
 		r.Fixes = append(r.Fixes, fix[d])
 	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return err.Error()
+}
+
+func hexPrefix(b []byte) string {
+	const max = 48
+	s := fmt.Sprintf("%x", b)
+	if len(b) > max {
+		s = fmt.Sprintf("%x… (%d bytes)", b[:max], len(b))
+	}
+	return s
 }

@@ -9,19 +9,64 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kmsconform/kmsconform/failclass"
 )
 
-// Placeholders a --encrypt command may use.
-var Placeholders = []string{"{pubkey_pem}", "{pubkey_der}", "{in}", "{out}", "{data_in}", "{data_out}", "{key_out}"}
+// Placeholders a tool's command may use, by mode.
+var Placeholders = map[Mode][]string{
+	ModeEncrypt: {"{pubkey_pem}", "{pubkey_der}", "{in}", "{out}"},
+	ModeHybrid:  {"{pubkey_pem}", "{pubkey_der}", "{data_in}", "{data_out}", "{key_out}"},
+	ModeDerive:  {"{kms_pubkey_pem}", "{kms_pubkey_der}", "{pubkey_out}", "{secret_out}"},
+	ModeDecrypt: {"{privkey_pem}", "{privkey_der}", "{in}", "{out}"},
+}
+
+// fileNames are the names the placeholders stand for in a case's
+// temporary directory.
+var fileNames = map[string]string{
+	"{pubkey_pem}": "pubkey.pem", "{pubkey_der}": "pubkey.der", "{in}": "input.bin", "{out}": "output.bin",
+	"{data_in}": "data.bin", "{data_out}": "data.enc", "{key_out}": "key.enc",
+	"{kms_pubkey_pem}": "kms-pubkey.pem", "{kms_pubkey_der}": "kms-pubkey.der",
+	"{pubkey_out}": "tool-pubkey.out", "{secret_out}": "secret.out",
+	"{privkey_pem}": "privkey.pem", "{privkey_der}": "privkey.der",
+}
 
 // run is one execution of the partner's command.
 type run struct {
-	Command  string        // after substitution
-	ExitCode int           // -1 when it did not exit (timeout, not started)
-	Stdout   string        // first KiB
-	Stderr   string        // first 4 KiB
-	Duration time.Duration // wall time
-	TimedOut bool
+	Command     string        // after substitution
+	ExitCode    int           // -1 when it did not exit (timeout, not started)
+	Stdout      string        // first KiB
+	StdoutBytes int           // how much it wrote to stdout in all
+	Stderr      string        // first 4 KiB
+	Duration    time.Duration // wall time
+	TimedOut    bool
+}
+
+// notRunnable reports whether the run failed because the program could
+// not be started: the shell's exit 126/127 or its "not found" message.
+func (r run) notRunnable() bool {
+	if r.ExitCode == 0 || r.TimedOut {
+		return false
+	}
+	if failclass.Stderr(r.ExitCode, r.Stderr) == failclass.ToolNotRunnable {
+		return true
+	}
+	for _, m := range notFoundMessages {
+		if strings.Contains(r.Stderr, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// notFoundMessages are what shells and interpreters print when the
+// program or script named on the command line does not exist.
+var notFoundMessages = []string{
+	"command not found", ": not found", // sh, bash
+	"can't open file",                   // python3 missing.py
+	"Cannot find module",                // node missing.js
+	"Could not find or load main class", // java Missing
+	"Source file not found",             // java Missing.java
 }
 
 // expand replaces the placeholders of tmpl with shell-quoted values.
@@ -38,8 +83,9 @@ func expand(tmpl string, vals map[string]string) string {
 	return strings.NewReplacer(pairs...).Replace(tmpl)
 }
 
-// unknownPlaceholders lists {words} in tmpl that are not placeholders.
-func unknownPlaceholders(tmpl string) []string {
+// unknownPlaceholders lists {words} in tmpl that are not placeholders of
+// the mode.
+func unknownPlaceholders(tmpl string, known []string) []string {
 	var bad []string
 	for i := 0; i < len(tmpl); i++ {
 		if tmpl[i] != '{' || (i > 0 && tmpl[i-1] == '$') {
@@ -51,7 +97,7 @@ func unknownPlaceholders(tmpl string) []string {
 		}
 		w := tmpl[i : i+j+1]
 		ok := false
-		for _, p := range Placeholders {
+		for _, p := range known {
 			ok = ok || p == w
 		}
 		if !ok && !strings.ContainsAny(w, " \t\n$") && len(w) > 2 {
@@ -62,13 +108,16 @@ func unknownPlaceholders(tmpl string) []string {
 	return bad
 }
 
-// runTool runs cmdline with sh -c in dir, in its own process group killed
-// whole on timeout.
+// runTool runs cmdline with sh -c the way the user would: in dir (the
+// caller's directory, so relative paths resolve as typed), with the
+// caller's environment and stdin at /dev/null, in its own process group
+// killed whole on timeout.
 func runTool(ctx context.Context, dir, cmdline string, timeout time.Duration) run {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "sh", "-c", cmdline)
 	cmd.Dir = dir
+	cmd.Stdin = nil // /dev/null: a tool waiting for input ends at once
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
@@ -77,7 +126,7 @@ func runTool(ctx context.Context, dir, cmdline string, timeout time.Duration) ru
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	r := run{Command: cmdline, Stdout: stdout.String(), Stderr: stderr.String(), Duration: time.Since(start)}
+	r := run{Command: cmdline, Stdout: stdout.String(), StdoutBytes: stdout.total, Stderr: stderr.String(), Duration: time.Since(start)}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -93,22 +142,24 @@ func runTool(ctx context.Context, dir, cmdline string, timeout time.Duration) ru
 	return r
 }
 
-// limitedBuffer keeps the first max bytes written to it.
+// limitedBuffer keeps the first max bytes written to it and counts all.
+// It has no ReadFrom (an embedded bytes.Buffer's would let io.Copy
+// bypass the limit and the count).
 type limitedBuffer struct {
-	bytes.Buffer
-	max int
+	buf   bytes.Buffer
+	max   int
+	total int
 }
 
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if room := b.max - b.Len(); room > 0 {
-		if len(p) > room {
-			b.Buffer.Write(p[:room])
-		} else {
-			b.Buffer.Write(p)
-		}
+	b.total += len(p)
+	if room := b.max - b.buf.Len(); room > 0 {
+		b.buf.Write(p[:min(len(p), room)])
 	}
 	return len(p), nil
 }
+
+func (b *limitedBuffer) String() string { return b.buf.String() }
 
 // shellQuote quotes s for sh.
 func shellQuote(s string) string {

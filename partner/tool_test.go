@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kmsconform/kmsconform/internal/cli"
 )
 
 func TestPlaceholders(t *testing.T) {
-	got := unknownPlaceholders(`tool --key {pubkey_pem} --in {in} --out {out} --x {pubkey} ${HOME} { echo; }`)
+	got := unknownPlaceholders(`tool --key {pubkey_pem} --in {in} --out {out} --x {pubkey} ${HOME} { echo; }`, Placeholders[ModeEncrypt])
 	if want := []string{"{pubkey}"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("unknown placeholders %q, want %q", got, want)
 	}
@@ -26,16 +28,18 @@ func TestValidateRefusesBadOptions(t *testing.T) {
 		o    Options
 		want string
 	}{
-		{Options{Encrypt: "", Algorithm: "RSAES_OAEP_SHA_256"}, "no --encrypt"},
+		{Options{Encrypt: "", Algorithm: "RSAES_OAEP_SHA_256"}, "no tool given"},
 		{Options{Encrypt: "x {pubkey_pem} {in} {out}", Algorithm: "RSAES_PKCS1"}, "--algorithm"},
 		{Options{Encrypt: "x {pubkey_pem} {in}", Algorithm: "RSAES_OAEP_SHA_1"}, "does not use {out}"},
-		{Options{Encrypt: "x {in} {out}", Algorithm: "RSAES_OAEP_SHA_1"}, "neither {pubkey_pem} nor {pubkey_der}"},
-		{Options{Encrypt: "x {pubkey_pem} {in} {out}", Algorithm: "RSAES_OAEP_SHA_1", Hybrid: true}, "does not use {data_in}"},
+		{Options{Encrypt: "x {in} {out}", Algorithm: "RSAES_OAEP_SHA_1"}, "does not use {pubkey_pem} or {pubkey_der}"},
+		{Options{Encrypt: "x {pubkey_pem} {in} {out}", Algorithm: "RSAES_OAEP_SHA_1", Hybrid: true}, "unknown placeholder(s) {in}, {out}"},
 		{Options{Encrypt: "x {pubkey_pem} {in} {out}", Algorithm: "RSAES_OAEP_SHA_1", KeySpecs: []string{"RSA_1024x"}}, "key spec"},
+		{Options{Encrypt: "x {pubkey_pem} {in} {out}", Derive: "y", Algorithm: "RSAES_OAEP_SHA_1"}, "exclusive"},
+		{Options{Derive: "x {kms_pubkey_pem} {pubkey_out} {secret}"}, "unknown placeholder"},
 	} {
 		_, err := Run(context.Background(), tc.o)
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("Run(%+v) = %v, want an error with %q", tc.o, err, tc.want)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || cli.Code(err) != cli.ExitUsage {
+			t.Errorf("Run(%+v) = %v (exit %d), want a usage error with %q", tc.o, err, cli.Code(err), tc.want)
 		}
 	}
 }

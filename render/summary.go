@@ -12,6 +12,8 @@ import (
 // Tally counts a flow's cells by verdict.
 type Tally struct {
 	ExpectedPass, ExpectedFail, Unexpected, NotApplicable int
+	// Allowed are unexpected cells an allowance covers; Interrupted did not finish.
+	Allowed, Interrupted int
 }
 
 // Tallies counts the cells of r per flow.
@@ -30,6 +32,10 @@ func Tallies(r *flows.Report) map[int]*Tally {
 			t.ExpectedFail++
 		case flows.Skipped:
 			t.NotApplicable++
+		case flows.Allowed:
+			t.Allowed++
+		case flows.Interrupted:
+			t.Interrupted++
 		default:
 			t.Unexpected++
 		}
@@ -52,8 +58,16 @@ func WriteSummary(w io.Writer, r *flows.Report) {
 	}
 	sort.Ints(ids)
 	fmt.Fprintf(w, "kmsconform run: %d cells in %s; KMS: %s\n", len(r.Cells), time.Duration(r.Duration).Round(time.Millisecond), r.KMS)
+	if r.Interrupted {
+		status, _ := runStatus(r)
+		fmt.Fprintln(w, status)
+	}
 	for _, e := range r.Engines {
-		fmt.Fprintf(w, "  engine %-14s %s (profile %s)\n", e.Name, e.Version, e.Profile)
+		mark := ""
+		if e.StandIn {
+			mark = " [stand-in: no real binary of this line ran]"
+		}
+		fmt.Fprintf(w, "  engine %-14s %s (profile %s)%s\n", e.Name, e.Version, e.Profile, mark)
 	}
 	fmt.Fprintf(w, "%-5s %-50s %6s %6s %6s %5s\n", "flow", "title", "pass", "fail*", "UNEXP", "n/a")
 	var all Tally
@@ -68,8 +82,13 @@ func WriteSummary(w io.Writer, r *flows.Report) {
 		all.ExpectedFail += t.ExpectedFail
 		all.Unexpected += t.Unexpected
 		all.NotApplicable += t.NotApplicable
+		all.Allowed += t.Allowed
+		all.Interrupted += t.Interrupted
 	}
 	fmt.Fprintf(w, "%-5s %-50s %6d %6d %6d %5d\n", "all", "(fail* = failed as expected, fix verified)", all.ExpectedPass, all.ExpectedFail, all.Unexpected, all.NotApplicable)
+	if all.Allowed > 0 || all.Interrupted > 0 {
+		fmt.Fprintf(w, "      %d allowed (unexpected, covered by an allowance), %d interrupted (not finished)\n", all.Allowed, all.Interrupted)
+	}
 	n := 0
 	for _, c := range r.Cells {
 		if c.Verdict == flows.Unexpected {

@@ -1,7 +1,30 @@
 package main
 
-import "github.com/kmsconform/kmsconform/kmsfake/cli"
+import (
+	"fmt"
+	"os"
+
+	"github.com/kmsconform/kmsconform/kmsfake/cli"
+)
 
 func init() {
-	register("kms", cli.Summary, cli.Main)
+	register("kms", "the KMS fake and the KMS checks: kms serve [--listen ADDR] ... | kms check --endpoint URL ...", kmsMain)
+}
+
+// kmsMain dispatches `kmsconform kms serve` to the fake's command line and
+// `kmsconform kms check` to the compatibility specs.
+func kmsMain(args []string) int {
+	if len(args) > 0 && args[0] == "check" {
+		return kmsCheck(args[1:])
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprintln(os.Stderr, "usage: kmsconform kms serve [--listen 127.0.0.1:4566] [--data DIR] ...   the KMS fake")
+		fmt.Fprintln(os.Stderr, "       kmsconform kms check --endpoint URL [--region R] [--report DIR] [--gate FILE] [--run REGEX]")
+		fmt.Fprintln(os.Stderr, "                                                                     the KMS compatibility specs against any endpoint")
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	return cli.Main(args)
 }

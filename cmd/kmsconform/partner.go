@@ -2,60 +2,78 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/partner"
 )
 
 func init() {
-	register("partner", "validate a third party's encryption tool against KMS", runPartner)
+	register("partner", "validate a third party's encryption, ECDH or decryption tool against KMS", runPartner)
 }
 
 func runPartner(args []string) int {
-	fs := flag.NewFlagSet("partner", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	enc := fs.String("encrypt", "", "the tool's command line, with {pubkey_pem} {pubkey_der} {in} {out} (or {data_in} {data_out} {key_out} with --hybrid)")
-	alg := fs.String("algorithm", "", "what the tool promises: RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256")
-	hybrid := fs.Bool("hybrid", false, "the tool encrypts data with `openssl enc` under a password it wraps with RSA")
-	encArgs := fs.String("enc-args", "-aes-256-cbc -pbkdf2", "with --hybrid: the `openssl enc` options the data must decrypt with")
+	fs := cli.NewFlags("kmsconform partner", "(--encrypt CMD --algorithm ALG [--hybrid] | --derive CMD [--kdf KDF] | --decrypt CMD) [flags]")
+	enc := fs.String("encrypt", "", "an RSA key-wrap tool's command line, with {pubkey_pem} or {pubkey_der}, {in} and {out} (or {data_in} {data_out} {key_out} with --hybrid)")
+	derive := fs.String("derive", "", "an ECDH tool's command line, with {kms_pubkey_pem} or {kms_pubkey_der}, {pubkey_out} and {secret_out}")
+	decrypt := fs.String("decrypt", "", "a KMS data-key-pair consumer's command line, with {privkey_pem} or {privkey_der}, {in} and {out}")
+	alg := fs.String("algorithm", "", "with --encrypt: what the tool promises, RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256; with --decrypt: the only padding to try (default: all)")
+	hybrid := fs.Bool("hybrid", false, "with --encrypt: the tool encrypts data with openssl enc under a password it wraps with RSA")
+	encArgs := fs.String("enc-args", "-aes-256-cbc -pbkdf2", "with --hybrid: the openssl enc options the data must decrypt with")
+	kdf := fs.String("kdf", "raw", "with --derive: what the tool writes to {secret_out}: raw (Z), hkdf-sha256:SALT:INFO or x963-sha256[:SHAREDINFO] (32 bytes; values are text or 0x-hex)")
 	endpoint := fs.String("kms-endpoint", "", "a KMS endpoint URL (LocalStack, AWS); default: the in-process fake")
 	aws := fs.Bool("aws", false, "use the SDK's default AWS KMS endpoint and credentials instead of the fake")
-	specs := fs.String("key-specs", strings.Join(partner.KeySpecs, ","), "comma-separated RSA key specs")
+	specs := fs.String("key-specs", "", "comma-separated key specs (default RSA_2048,RSA_3072,RSA_4096; ECC_NIST_P256,ECC_NIST_P384,ECC_NIST_P521 with --derive)")
 	timeout := fs.Duration("timeout", 60*time.Second, "time limit for one run of the tool")
-	report := fs.String("report", "", "write DIR/partner.md and DIR/partner.json")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	parallel := fs.Int("parallel", 2, "cases run at once")
+	report := fs.String("report", "", "write DIR/partner.md, DIR/partner.json and DIR/partner.html")
+	for name, meta := range map[string]string{"encrypt": "CMD", "derive": "CMD", "decrypt": "CMD", "algorithm": "ALG", "enc-args": "ARGS", "kdf": "KDF", "kms-endpoint": "URL", "key-specs": "SPECS", "report": "DIR"} {
+		fs.Meta(name, meta)
+	}
+	fs.Extra = `The tool runs with sh -c in the current directory with your environment and stdin
+at /dev/null; placeholders become absolute file names. It runs once on a small input
+first: a tool that cannot start or writes nothing fails there (exit 1), no case runs.
+The KMS must answer ListKeys first (exit 3 otherwise).
+Example:
+  kmsconform partner --algorithm RSAES_OAEP_SHA_256 \
+    --encrypt 'openssl pkeyutl -encrypt -pubin -inkey {pubkey_pem} -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -in {in} -out {out}'`
+	if code, stop := fs.ParseArgs(args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
-		return usageErr(fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "quote the --encrypt command as one argument")
+		return cli.Print(os.Stderr, cli.Usage("unexpected argument "+quote(fs.Arg(0)), "quote the tool's command as one argument, e.g. --encrypt 'tool {pubkey_pem} {in} {out}'"))
 	}
 	var progress io.Writer
 	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 		progress = os.Stderr
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	var keySpecs []string
+	if *specs != "" {
+		keySpecs = strings.Split(*specs, ",")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	res, err := partner.Run(ctx, partner.Options{
-		Encrypt: *enc, Algorithm: *alg, Hybrid: *hybrid, EncArgs: *encArgs,
-		KMSEndpoint: *endpoint, UseDefaultAWS: *aws, KeySpecs: strings.Split(*specs, ","),
-		Timeout: *timeout, Progress: progress,
+		Encrypt: *enc, Derive: *derive, Decrypt: *decrypt, Algorithm: *alg, Hybrid: *hybrid, EncArgs: *encArgs, KDF: *kdf,
+		KMSEndpoint: *endpoint, UseDefaultAWS: *aws, KeySpecs: keySpecs,
+		Timeout: *timeout, Parallel: *parallel, Progress: progress,
 	})
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "kmsconform: error: %v\n", err)
-		fmt.Fprintln(os.Stderr, "kmsconform: hint: e.g. kmsconform partner --encrypt 'openssl pkeyutl -encrypt -pubin -inkey {pubkey_pem} -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -in {in} -out {out}' --algorithm RSAES_OAEP_SHA_256")
-		return 2
+		return cli.Print(os.Stderr, err)
 	}
+	code := partner.Print(os.Stderr, res)
 	if *report != "" {
 		if err := partner.WriteReport(*report, res); err != nil {
-			fmt.Fprintf(os.Stderr, "kmsconform: error: writing the report: %v\n", err)
-			return 2
+			return cli.Print(os.Stderr, cli.Setup(err, "pass a writable --report directory"))
 		}
+		cli.Hintf(os.Stderr, "report: %s/partner.md, partner.json, partner.html", strings.TrimRight(*report, "/"))
 	}
-	return partner.Print(os.Stdout, res)
+	return code
 }
+
+func quote(s string) string { return `"` + s + `"` }

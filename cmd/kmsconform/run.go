@@ -3,10 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,6 +15,8 @@ import (
 	// openssl-X engines: real openssl builds in containers (kmsconform images build).
 	_ "github.com/kmsconform/kmsconform/engine/container"
 	"github.com/kmsconform/kmsconform/flows"
+	"github.com/kmsconform/kmsconform/internal/cli"
+	"github.com/kmsconform/kmsconform/internal/preflight"
 	"github.com/kmsconform/kmsconform/render"
 )
 
@@ -24,31 +26,36 @@ func init() {
 
 // runFlows is `kmsconform run [--engines host,oracle] [--flows 1,2] [--kms-endpoint URL] [--report DIR] [--shard I/N]`.
 func runFlows(args []string) int {
-	fs := flag.NewFlagSet("kmsconform run", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
+	fs := cli.NewFlags("kmsconform run", "[--engines LIST] [--flows LIST] [--kms-endpoint URL] [--report DIR] [--shard I/N]")
 	enginesFlag := fs.String("engines", "host,oracle", "comma-separated openssl engines (host, host:/path, oracle, oracle@1.0.2, oracle-bin, openssl-3.5, ...)")
 	flowsFlag := fs.String("flows", "", "comma-separated flow numbers (default: all)")
 	endpoint := fs.String("kms-endpoint", os.Getenv("AWS_ENDPOINT_URL"), "KMS endpoint URL with the standard AWS credential chain (default: $AWS_ENDPOINT_URL, else the in-process fake)")
 	reportDir := fs.String("report", "", "write junit.xml, results.json, report.md and report.html to this directory")
+	keepWork := fs.Bool("keep-work", true, "with --report, keep the files of every failing cell in DIR/work/CELL (mode 0700)")
 	shard := fs.String("shard", "", "run only slice I of N of the cells, e.g. 2/4")
 	parallel := fs.Int("parallel", 0, "cells run at once (default max(16, 8 x CPUs): most of a cell is waiting on processes)")
-	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: kmsconform run [--engines host,oracle] [--flows 1,2,...] [--kms-endpoint URL] [--report DIR] [--shard I/N]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.Meta("engines", "LIST")
+	fs.Meta("flows", "LIST")
+	fs.Meta("kms-endpoint", "URL")
+	fs.Meta("report", "DIR")
+	fs.Meta("shard", "I/N")
+	fs.Extra = "Exit status: 0 every cell as expected, 1 an unexpected cell, 2 usage, 3 setup (KMS, Docker,\nreport directory: checked before any cell runs), 130 interrupted (the report keeps what ran)."
+	if code, stop := fs.ParseArgs(args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
-		return runUsageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "flags only, e.g. kmsconform run --flows 1,4")
+		return cli.Print(os.Stderr, cli.Usage(fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "flags only, e.g. kmsconform run --flows 1,4"))
 	}
 	names := engine.ParseList(*enginesFlag)
 	if len(names) == 0 {
-		return runUsageError("--engines is empty", "name at least one engine, e.g. --engines host,oracle")
+		return cli.Print(os.Stderr, cli.Usage("--engines is empty", "name at least one engine, e.g. --engines host,oracle"))
+	}
+	if err := runCheckEngineNames(names); err != nil {
+		return cli.Print(os.Stderr, err)
 	}
 	selected, err := runSelectFlows(*flowsFlag)
 	if err != nil {
-		return runUsageError(err.Error(), "flows are numbered 1 to 9; e.g. --flows 1,4")
+		return cli.Print(os.Stderr, cli.Usage(err.Error(), "flows are numbered 1 to 9; e.g. --flows 1,4"))
 	}
 	cells := flows.Plan(selected, names)
 	if *shard != "" {
@@ -57,40 +64,108 @@ func runFlows(args []string) int {
 			cells, err = flows.Shard(cells, i, n)
 		}
 		if err != nil {
-			return runUsageError(err.Error(), "--shard I/N with 1 <= I <= N, e.g. --shard 1/4")
+			return cli.Print(os.Stderr, cli.Usage(err.Error(), "--shard I/N with 1 <= I <= N, e.g. --shard 1/4"))
 		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// Pre-flight: nothing runs unless the report can be written, the
+	// engines can start and a KMS answers.
+	if *reportDir != "" {
+		if err := preflight.ReportDir(*reportDir); err != nil {
+			return cli.Print(os.Stderr, runSetup(err))
+		}
+	}
+	if err := preflight.Engines(ctx, flows.EngineNames(cells)); err != nil {
+		return cli.Print(os.Stderr, runSetup(err))
+	}
 	k, err := flows.OpenKMS(ctx, *endpoint)
 	if err != nil {
-		return runFailure(err.Error(), "check --kms-endpoint and your AWS credentials, or leave both unset for the in-process fake")
+		return cli.Print(os.Stderr, runSetup(err))
 	}
 	defer k.Close()
+	if k.Warning != "" {
+		cli.Warnf(os.Stderr, "%s", k.Warning)
+	}
+	pool, err := flows.OpenPool(ctx, flows.EngineNames(cells))
+	if err != nil {
+		if ctx.Err() != nil {
+			return cli.Print(os.Stderr, ctx.Err())
+		}
+		return cli.Print(os.Stderr, runSetup(err))
+	}
+	defer pool.Close()
 
-	opts := flows.Options{Cells: cells, KMS: k, Parallel: *parallel, Progress: render.Progress(os.Stderr)}
+	opts := flows.Options{Cells: cells, KMS: k, Pool: pool, Parallel: *parallel, Progress: render.Progress(os.Stderr)}
+	if *reportDir != "" && *keepWork {
+		opts.KeepWork = *reportDir
+	}
 	rep, err := flows.Run(ctx, opts)
 	if rep == nil {
-		return runFailure(err.Error(), "check that every engine in --engines exists (`kmsconform run --engines host` uses only the openssl on PATH)")
+		return cli.Print(os.Stderr, runSetup(err))
 	}
 	rep.Shard = *shard
 	if *reportDir != "" {
-		if werr := runWriteReport(*reportDir, rep); werr != nil {
-			return runFailure(werr.Error(), "check that the --report directory is writable")
+		if werr := render.Write(*reportDir, rep); werr != nil {
+			return cli.Print(os.Stderr, cli.Setup(werr, "check that the --report directory is writable"))
 		}
 	}
 	render.WriteSummary(os.Stdout, rep)
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(os.Stderr, "kmsconform: error: interrupted; the report holds the cells finished so far")
-		return 130
+	if *reportDir != "" {
+		fmt.Fprintf(os.Stdout, "report: %s\n", filepath.Join(*reportDir, "report.html"))
+	} else {
+		fmt.Fprintln(os.Stdout, "add --report DIR to keep junit.xml, results.json and report.html")
+	}
+	if rep.Interrupted || errors.Is(err, context.Canceled) {
+		ran := len(rep.Cells) - rep.Count(flows.Interrupted)
+		cli.Errorf(os.Stderr, "interrupted: %d of %d cells ran; the report holds them, the rest are marked interrupted", ran, rep.Planned)
+		return cli.ExitInterrupted
 	}
 	if n := rep.Unexpected(); n > 0 {
-		fmt.Fprintf(os.Stderr, "kmsconform: error: %d unexpected cell(s)\n", n)
-		fmt.Fprintln(os.Stderr, "kmsconform: hint: each cell in junit.xml / results.json lists the exact commands, stderr and a hex diff; rerun one flow with --flows N")
-		return 1
+		return cli.Print(os.Stderr, cli.Failure(fmt.Sprintf("%d unexpected cell(s)", n),
+			"each cell in junit.xml / results.json lists the exact commands, stderr and a hex diff; rerun one flow with --flows N"))
 	}
-	return 0
+	return cli.ExitOK
+}
+
+// runSetup turns a pre-flight or start-up error into a setup error (exit 3)
+// with its hint; a usage error (a mistyped engine name found on opening it)
+// stays one.
+func runSetup(err error) error {
+	var ce *cli.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	var pe *preflight.Error
+	if errors.As(err, &pe) {
+		return &cli.Error{Code: cli.ExitSetup, Msg: pe.Error(), Hint: pe.Hint}
+	}
+	return cli.Setup(err, "check that every engine in --engines exists (`kmsconform run --engines host` uses only the openssl on PATH)")
+}
+
+// runCheckEngineNames refuses, as a usage error with "did you mean", an
+// engine name that no engine family claims.
+func runCheckEngineNames(names []string) error {
+	for _, n := range names {
+		claimed := false
+		for _, p := range engine.Prefixes() {
+			if strings.HasPrefix(n, p) {
+				claimed = true
+				break
+			}
+		}
+		if claimed {
+			continue
+		}
+		hint := "known engines: " + strings.Join(engine.Forms(), ", ")
+		if s := cli.Suggest(n, engine.Names()); s != "" {
+			hint = fmt.Sprintf("did you mean %q? (%s)", s, hint)
+		}
+		return cli.Usage(fmt.Sprintf("--engines: unknown engine %q", n), hint)
+	}
+	return nil
 }
 
 func runSelectFlows(s string) ([]*flows.Flow, error) {
@@ -120,18 +195,4 @@ func runParseShard(s string) (int, int, error) {
 		return 0, 0, fmt.Errorf("--shard %q: want I/N", s)
 	}
 	return i, n, nil
-}
-
-func runWriteReport(dir string, rep *flows.Report) error {
-	return render.Write(dir, rep)
-}
-
-func runUsageError(msg, hint string) int {
-	fmt.Fprintf(os.Stderr, "kmsconform: error: %s\nkmsconform: hint: %s\n", msg, hint)
-	return 2
-}
-
-func runFailure(msg, hint string) int {
-	fmt.Fprintf(os.Stderr, "kmsconform: error: %s\nkmsconform: hint: %s\n", msg, hint)
-	return 1
 }

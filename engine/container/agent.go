@@ -67,7 +67,7 @@ func shQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) 
 
 // jobScript is the script of one command: cd, environment, then openssl
 // under a KILL timeout.
-func jobScript(dir string, env []string, timeout time.Duration, args []string) string {
+func jobScript(dir string, env []string, timeout time.Duration, binary string, args []string) string {
 	var b strings.Builder
 	b.WriteString("cd " + shQuote(dir) + " || exit 126\n")
 	for _, kv := range env {
@@ -75,7 +75,7 @@ func jobScript(dir string, env []string, timeout time.Duration, args []string) s
 			b.WriteString("export " + shQuote(kv) + "\n")
 		}
 	}
-	b.WriteString("exec timeout -s KILL " + strconv.Itoa(int(math.Ceil(timeout.Seconds()))) + " openssl")
+	b.WriteString("exec timeout -s KILL " + strconv.Itoa(int(math.Ceil(timeout.Seconds()))) + " " + shQuote(binary))
 	for _, a := range args {
 		b.WriteString(" " + shQuote(a))
 	}
@@ -104,17 +104,27 @@ func (e *Engine) runAgent(ctx context.Context, seq int, dir string, c engine.Com
 			return res, fmt.Errorf("engine %s: `%s`: environment entry %q is not NAME=value with a shell-safe NAME", e.name, line, kv)
 		}
 	}
+	env := append([]string{"HOME=" + e.stdinDir}, c.Env...)
+	res, err := e.agentJob(ctx, seq, jobScript(dir, env, timeout, e.binary, c.Args), c.Stdin, timeout, line)
+	res.Args = c.Args
+	return res, err
+}
+
+// agentJob runs script (a POSIX shell script, sourced in a subshell) through
+// the agent with stdin, and returns its streams and exit code; line names
+// the command in errors.
+func (e *Engine) agentJob(ctx context.Context, seq int, script string, stdin []byte, timeout time.Duration, line string) (engine.Result, error) {
+	res := engine.Result{Engine: e.name, ExitCode: -1}
 	job := fmt.Sprintf("j%d", seq)
 	jd := filepath.Join(e.stdinDir, job)
 	if err := os.Mkdir(jd, 0o700); err != nil {
 		return res, fmt.Errorf("engine %s: %w", e.name, err)
 	}
 	defer os.RemoveAll(jd)
-	env := append([]string{"HOME=" + e.stdinDir}, c.Env...)
-	if err := os.WriteFile(filepath.Join(jd, "run.sh"), []byte(jobScript(dir, env, timeout, c.Args)), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(jd, "run.sh"), []byte(script), 0o600); err != nil {
 		return res, fmt.Errorf("engine %s: %w", e.name, err)
 	}
-	if err := os.WriteFile(filepath.Join(jd, "in"), c.Stdin, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(jd, "in"), stdin, 0o600); err != nil {
 		return res, fmt.Errorf("engine %s: writing stdin: %w", e.name, err)
 	}
 	done := filepath.Join(jd, "done")

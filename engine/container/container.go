@@ -1,6 +1,7 @@
 // Package container runs real openssl builds in containers: the engines
 // "openssl-1.1.1", "openssl-3.0", "openssl-3.5", "openssl-3.6" and
-// "openssl-4.0", one per image built by package images. Each engine starts
+// "openssl-4.0", one per image built by package images, and "image:REF"
+// (or "image:REF@/path/to/openssl") for any local image with openssl. Each engine starts
 // ONE long-lived container of its image (testcontainers-go, local image,
 // never pulled) and runs every command in it with `docker exec`, stdout and
 // stderr read apart from the multiplexed stream.
@@ -29,6 +30,7 @@ import (
 
 	"github.com/kmsconform/kmsconform/engine"
 	"github.com/kmsconform/kmsconform/images"
+	"github.com/kmsconform/kmsconform/internal/cli"
 )
 
 // Prefix is the engine-name prefix this package registers.
@@ -45,11 +47,20 @@ func init() {
 	}
 	// testcontainers prints a banner on first use; reports must stay clean.
 	tclog.SetDefault(tclog.NewNoopLogger())
-	engine.Register(Prefix, func(name string) (engine.OpenSSL, error) {
-		ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
-		defer cancel()
-		return Open(ctx, name)
-	})
+	engine.RegisterFamily(engine.Family{Prefix: Prefix, Forms: Names(),
+		Summary: "a real openssl line in a container of `kmsconform images build`'s image", Names: Names},
+		func(name string) (engine.OpenSSL, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+			defer cancel()
+			return Open(ctx, name)
+		})
+	engine.RegisterFamily(engine.Family{Prefix: ImagePrefix, Forms: []string{"image:REF", "image:REF@/path/to/openssl"},
+		Summary: "any local image with openssl (on PATH, or at the path given), through the same container agent"},
+		func(name string) (engine.OpenSSL, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+			defer cancel()
+			return OpenImage(ctx, name)
+		})
 }
 
 // Names lists the engine names, one per openssl line, oldest first.
@@ -80,18 +91,23 @@ func LineOf(name string) (images.Line, error) {
 func Open(ctx context.Context, name string) (*Engine, error) {
 	l, err := LineOf(name)
 	if err != nil {
-		return nil, err
+		return nil, cli.Usage(err.Error(), "")
 	}
 	if err := images.DockerAvailable(ctx); err != nil {
-		return nil, fmt.Errorf("engine %s: %w", name, err)
+		return nil, cli.Setup(fmt.Errorf("engine %s: %w", name, err), "container engines need Docker; check `docker info`")
 	}
 	im, ok, err := images.Find(ctx, l.Name)
 	if err != nil {
-		return nil, fmt.Errorf("engine %s: %w", name, err)
+		return nil, cli.Setup(fmt.Errorf("engine %s: %w", name, err), "check `docker info`")
 	}
 	if !ok {
-		return nil, fmt.Errorf("engine %s: no image for openssl %s yet (build it with `kmsconform images build --versions %s`)", name, l.Name, l.Name)
+		return nil, cli.Setup(fmt.Errorf("engine %s: no image for openssl %s yet", name, l.Name),
+			fmt.Sprintf("build it with `kmsconform images build --versions %s` (root), or run `scripts/setup.sh`", l.Name))
 	}
 	reapOrphans(ctx)
-	return start(ctx, name, im)
+	e, err := start(ctx, name, im, "")
+	if err != nil {
+		return nil, cli.Setup(err, "check `docker info` and `docker images "+images.Repository+"`")
+	}
+	return e, nil
 }

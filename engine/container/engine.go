@@ -29,6 +29,7 @@ import (
 type Engine struct {
 	name     string
 	image    images.Image
+	binary   string // the openssl command in the container: "openssl" (PATH's) or an absolute path
 	roots    []string
 	stdinDir string // private control directory (under a shared root): agent FIFO, jobs, stdin files
 	mode     ExecMode
@@ -48,7 +49,7 @@ type Engine struct {
 var _ engine.OpenSSL = (*Engine)(nil)
 
 // start runs the container of im and waits until it answers.
-func start(ctx context.Context, name string, im images.Image) (*Engine, error) {
+func start(ctx context.Context, name string, im images.Image, binary string) (*Engine, error) {
 	ctx, cancel := context.WithTimeout(ctx, StartTimeout)
 	defer cancel()
 	roots := shareRoots()
@@ -100,7 +101,10 @@ func start(ctx context.Context, name string, im images.Image) (*Engine, error) {
 		}
 		return nil, fmt.Errorf("engine %s: cannot start a container of %s: %w", name, im.Ref, err)
 	}
-	e := &Engine{name: name, image: im, roots: roots, stdinDir: stdinDir, mode: mode, req: req, ctr: ctr, StartElapsed: time.Since(t0)}
+	if binary == "" {
+		binary = "openssl"
+	}
+	e := &Engine{name: name, image: im, binary: binary, roots: roots, stdinDir: stdinDir, mode: mode, req: req, ctr: ctr, StartElapsed: time.Since(t0)}
 	track(e)
 	return e, nil
 }
@@ -111,8 +115,13 @@ func (e *Engine) Name() string { return e.name }
 // Image is the image the engine runs.
 func (e *Engine) Image() images.Image { return e.image }
 
-// Version is what `openssl version` prints in the image (recorded at build).
+// Version is what `openssl version` prints in the image (recorded at
+// build for kmsconform's images, asked when an image:REF engine opens).
 func (e *Engine) Version(context.Context) (string, error) { return e.image.VersionString, nil }
+
+// Binary is the openssl command run in the container: "openssl" (the
+// image's PATH) or the path given as image:REF@/path/to/openssl.
+func (e *Engine) Binary() string { return e.binary }
 
 // ContainerID is the id of the engine's container ("" once closed).
 func (e *Engine) ContainerID() string {
@@ -179,7 +188,7 @@ func (e *Engine) runDocker(ctx context.Context, ctr *testcontainers.DockerContai
 		defer os.Remove(stdin)
 	}
 	secs := int(math.Ceil(timeout.Seconds()))
-	argv := append([]string{"sh", "-c", `f=$1; shift; exec timeout -s KILL "$@" <"$f"`, "sh", stdin, strconv.Itoa(secs), "openssl"}, c.Args...)
+	argv := append([]string{"sh", "-c", `f=$1; shift; exec timeout -s KILL "$@" <"$f"`, "sh", stdin, strconv.Itoa(secs), e.binary}, c.Args...)
 	env := append([]string{"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=" + e.stdinDir}, c.Env...)
 
 	ctx, cancel := context.WithTimeout(ctx, timeout+5*time.Second)

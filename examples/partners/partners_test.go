@@ -20,17 +20,21 @@ import (
 type example struct {
 	name, cmd, alg string
 	hybrid         bool
+	derive         bool   // --derive instead of --encrypt
+	decrypt        bool   // --decrypt instead of --encrypt
+	kdf            string // with derive
 	specs          []string
 	pass           bool
-	diagnosis      string // substring of the first diagnosis
+	diagnosis      string // substring of a diagnosis
 	detail         string // substring of a failing case's detail (no diagnosis)
+	stack          string // substring of a fingerprint's stack or call ("consistent with")
 	needs          string // interpreter that must be installed
 }
 
-// javaCmd compiles a single-file Java example once (what `java File.java`
+// javaCmd compiles single-file Java examples once (what `java File.java`
 // does on every run, at a second or more each) and returns the command
-// that runs the compiled class.
-func javaCmd(t *testing.T, here, class string) string {
+// that runs the compiled class; cp is an extra class path (a jar) or "".
+func javaCmd(t *testing.T, here, class, cp string) string {
 	t.Helper()
 	if _, err := exec.LookPath("javac"); err != nil {
 		t.Fatalf("javac (Java 17) is needed to run the Java partner examples: %v", err)
@@ -38,11 +42,32 @@ func javaCmd(t *testing.T, here, class string) string {
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "javac", "-d", dir, filepath.Join(here, "java", class+".java")).CombinedOutput()
+	args := []string{"-d", dir, filepath.Join(here, "java", class+".java")}
+	if cp != "" {
+		if _, err := os.Stat(cp); err != nil {
+			t.Fatalf("%s is needed (Debian package libbcprov-java): %v", cp, err)
+		}
+		args = append([]string{"-cp", cp}, args...)
+		dir += ":" + cp
+	}
+	out, err := exec.CommandContext(ctx, "javac", args...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("javac %s.java: %v\n%s", class, err, out)
 	}
 	return "java -cp " + dir + " " + class
+}
+
+// goCmd builds a Go example into a temporary directory.
+func goCmd(t *testing.T, here, dir string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), filepath.Base(dir))
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./"+filepath.Join("go", dir)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build %s: %v\n%s", dir, err, out)
+	}
+	return bin
 }
 
 func TestPartnerExamples(t *testing.T) {
@@ -57,10 +82,17 @@ func TestPartnerExamples(t *testing.T) {
 	one := []string{"RSA_2048"}
 	// Interpreted tools start slowly: the smallest and the largest key.
 	ends := []string{"RSA_2048", "RSA_4096"}
+	const der3 = " {pubkey_der} {in} {out}"
+	const priv3 = " {privkey_pem} {in} {out}"
+	const ecdhPEM = " {kms_pubkey_pem} {pubkey_out} {secret_out}"
+	const ecdhDER = " {kms_pubkey_der} {pubkey_out} {secret_out}"
+	eccAll := partner.ECCKeySpecs
+	p256 := []string{"ECC_NIST_P256"}
+	p521 := []string{"ECC_NIST_P521"}
 	examples := []example{
 		{name: "shell oaep-sha256", cmd: sh("oaep-sha256.sh") + io3, alg: "RSAES_OAEP_SHA_256", specs: all, pass: true},
 		{name: "shell oaep md without padding mode", cmd: sh("oaep-md-without-padding-mode.sh") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
-			diagnosis: "PKCS#1 v1.5"},
+			diagnosis: "PKCS#1 v1.5", stack: "openssl pkeyutl -encrypt without"},
 		{name: "shell truncating tool", cmd: sh("oaep-truncates.sh") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
 			detail: "the tool accepted 191 bytes and silently encrypted 190 bytes of them"},
 		{name: "shell hybrid", cmd: sh("hybrid.sh") + hy, alg: "RSAES_OAEP_SHA_256", hybrid: true, specs: all, pass: true},
@@ -68,16 +100,54 @@ func TestPartnerExamples(t *testing.T) {
 			diagnosis: "carriage return"},
 		{name: "shell hybrid without -pbkdf2", cmd: sh("hybrid-no-pbkdf2.sh") + hy, alg: "RSAES_OAEP_SHA_256", hybrid: true, specs: one,
 			diagnosis: "legacy key derivation (EVP_BytesToKey, no -pbkdf2)"},
-		{name: "java explicit OAEPParameterSpec", cmd: javaCmd(t, here, "OaepExplicit") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "java"},
-		{name: "java OAEPWithSHA-256AndMGF1Padding defaults", cmd: javaCmd(t, here, "OaepDefaults") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
-			diagnosis: "MGF1 with SHA-1", needs: "java"},
+		{name: "java explicit OAEPParameterSpec", cmd: javaCmd(t, here, "OaepExplicit", "") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "java"},
+		{name: "java OAEPWithSHA-256AndMGF1Padding defaults", cmd: javaCmd(t, here, "OaepDefaults", "") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "MGF1 with SHA-1", stack: "SunJCE", needs: "java"},
+		{name: "java BouncyCastle OAEPWithSHA-256AndMGF1Padding", cmd: javaCmd(t, here, "OaepBouncyCastle", "/usr/share/java/bcprov.jar") + io3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "java"},
 		{name: "node oaepHash sha256", cmd: "node " + filepath.Join(here, "node", "oaep-sha256.js") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "node"},
 		{name: "node default oaepHash", cmd: "node " + filepath.Join(here, "node", "oaep-default-hash.js") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
-			diagnosis: "OAEP with sha1", needs: "node"},
+			diagnosis: "OAEP with sha1", stack: "without oaepHash", needs: "node"},
+		{name: "webcrypto RSA-OAEP SHA-256", cmd: "node " + filepath.Join(here, "node", "webcrypto-oaep.js") + der3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "node"},
+		{name: "webcrypto RSA-OAEP SHA-1 where SHA-256 was promised", cmd: "node " + filepath.Join(here, "node", "webcrypto-oaep.js") + der3 + " SHA-1", alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "OAEP with sha1", stack: "WebCrypto", needs: "node"},
+		{name: "go crypto/rsa OAEP SHA-256", cmd: goCmd(t, here, "oaep-sha256") + der3, alg: "RSAES_OAEP_SHA_256", specs: all, pass: true},
 		{name: "node default oaepHash is fine for SHA_1", cmd: "node " + filepath.Join(here, "node", "oaep-default-hash.js") + io3, alg: "RSAES_OAEP_SHA_1", specs: one, pass: true, needs: "node"},
 		{name: "python OAEP SHA-256", cmd: "python3 " + filepath.Join(here, "python", "oaep_sha256.py") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "python3"},
 		{name: "python mismatched hashes", cmd: "python3 " + filepath.Join(here, "python", "oaep_mismatched.py") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
-			diagnosis: "label hash sha1 and MGF1 hash sha256", needs: "python3"},
+			diagnosis: "label hash sha1 and MGF1 hash sha256", stack: "padding.OAEP(mgf=padding.MGF1(hashes.SHA256()), algorithm=hashes.SHA1()", needs: "python3"},
+
+		// ECDH (--derive): the tool gets the KMS public key, writes its own and Z.
+		{name: "shell openssl ECDH", derive: true, cmd: sh("ecdh.sh") + ecdhPEM, specs: eccAll, pass: true},
+		{name: "shell openssl ECDH that hashes Z", derive: true, cmd: sh("ecdh-sha256.sh") + ecdhPEM, specs: p256,
+			diagnosis: "SHA-256(Z)", stack: "DeriveKeyMaterial"},
+		{name: "python ECDH raw Z", derive: true, cmd: "python3 " + filepath.Join(here, "python", "ecdh_raw.py") + ecdhPEM, specs: p256, pass: true, needs: "python3"},
+		{name: "python ECDH with HKDF where raw was agreed", derive: true, cmd: "python3 " + filepath.Join(here, "python", "ecdh_hkdf.py") + ecdhPEM, specs: p256,
+			diagnosis: "HKDF-SHA256(Z) with empty salt and info", stack: "HKDF(...).derive(shared)", needs: "python3"},
+		{name: "python ECDH with HKDF as agreed", derive: true, kdf: "hkdf-sha256::", cmd: "python3 " + filepath.Join(here, "python", "ecdh_hkdf.py") + ecdhPEM, specs: p256, pass: true, needs: "python3"},
+		{name: "python ECDH raw where HKDF was agreed", derive: true, kdf: "hkdf-sha256::", cmd: "python3 " + filepath.Join(here, "python", "ecdh_raw.py") + ecdhPEM, specs: p256,
+			diagnosis: "applies no KDF", stack: "Node crypto", needs: "python3"},
+		{name: "node crypto ECDH", derive: true, cmd: "node " + filepath.Join(here, "node", "ecdh-raw.js") + ecdhPEM, specs: eccAll, pass: true, needs: "node"},
+		{name: "node createECDH getPublicKey (bare point)", derive: true, cmd: "node " + filepath.Join(here, "node", "ecdh-getpublickey.js") + ecdhPEM, specs: p256,
+			diagnosis: "bare EC point", stack: "ecdh.getPublicKey()", needs: "node"},
+		{name: "webcrypto ECDH", derive: true, cmd: "node " + filepath.Join(here, "node", "webcrypto-ecdh.js") + ecdhDER, specs: eccAll, pass: true, needs: "node"},
+		{name: "go crypto/ecdh", derive: true, cmd: goCmd(t, here, "ecdh-raw") + ecdhDER, specs: eccAll, pass: true},
+		{name: "go big.Int drops leading zeros", derive: true, cmd: goCmd(t, here, "ecdh-bigint") + ecdhDER, specs: p521,
+			diagnosis: "drops Z's leading zero bytes", stack: "new(big.Int).SetBytes(z).Bytes()"},
+		{name: "java SunEC ECDH", derive: true, cmd: javaCmd(t, here, "EcdhRaw", "") + ecdhDER, specs: eccAll, pass: true, needs: "java"},
+		{name: "java BigInteger round trip", derive: true, cmd: javaCmd(t, here, "EcdhBigInteger", "") + ecdhDER, specs: p521,
+			diagnosis: "drops Z's leading zero bytes", stack: "BigInteger", needs: "java"},
+
+		// Data key pair consumers (--decrypt): openssl encrypts with the pair's public key.
+		{name: "shell openssl decrypt OAEP SHA-256", decrypt: true, cmd: sh("decrypt-oaep-sha256.sh") + priv3, alg: "RSAES_OAEP_SHA_256", specs: all, pass: true},
+		{name: "shell rsautl -oaep decrypt", decrypt: true, cmd: sh("decrypt-rsautl-oaep.sh") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "decrypts RSAES_OAEP_SHA_1", stack: "rsautl"},
+		{name: "python decrypt OAEP SHA-256", decrypt: true, cmd: "python3 " + filepath.Join(here, "python", "decrypt_oaep_sha256.py") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "python3"},
+		{name: "node privateDecrypt default oaepHash", decrypt: true, cmd: "node " + filepath.Join(here, "node", "decrypt-default-hash.js") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "decrypts RSAES_OAEP_SHA_1", stack: "without oaepHash", needs: "node"},
+		{name: "java SunJCE decrypt defaults", decrypt: true, cmd: javaCmd(t, here, "DecryptDefaults", "") + " {privkey_der} {in} {out}", alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "label hash sha256 and MGF1 sha1", stack: "SunJCE", needs: "java"},
+		{name: "go PKCS#1-only key parser", decrypt: true, cmd: goCmd(t, here, "decrypt-pkcs1") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "PKCS#8", stack: "x509.ParsePKCS1PrivateKey"},
 	}
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
@@ -88,7 +158,14 @@ func TestPartnerExamples(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			res, err := partner.Run(ctx, partner.Options{Encrypt: ex.cmd, Algorithm: ex.alg, Hybrid: ex.hybrid, KeySpecs: ex.specs, Timeout: 90 * time.Second})
+			o := partner.Options{Encrypt: ex.cmd, Algorithm: ex.alg, Hybrid: ex.hybrid, KeySpecs: ex.specs, Timeout: 90 * time.Second}
+			if ex.derive {
+				o = partner.Options{Derive: ex.cmd, KDF: ex.kdf, KeySpecs: ex.specs, Timeout: 90 * time.Second}
+			}
+			if ex.decrypt {
+				o = partner.Options{Decrypt: ex.cmd, Algorithm: ex.alg, KeySpecs: ex.specs, Timeout: 90 * time.Second}
+			}
+			res, err := partner.Run(ctx, o)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,8 +188,11 @@ func TestPartnerExamples(t *testing.T) {
 				}
 				t.Fatalf("no failing case says %q\n%s", ex.detail, out.String())
 			}
-			if len(res.Diagnoses) == 0 || !strings.Contains(res.Diagnoses[0], ex.diagnosis) {
-				t.Fatalf("diagnosis %q, want it to mention %q\n%s", res.Diagnoses, ex.diagnosis, out.String())
+			if !anyContains(res.Diagnoses, ex.diagnosis) {
+				t.Fatalf("diagnoses %q, want one to mention %q\n%s", res.Diagnoses, ex.diagnosis, out.String())
+			}
+			if ex.stack != "" && !fingerprinted(res, ex.stack) {
+				t.Errorf("no fingerprint names %q\n%s", ex.stack, out.String())
 			}
 			dir := t.TempDir()
 			if err := partner.WriteReport(dir, res); err != nil {
@@ -124,4 +204,28 @@ func TestPartnerExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+func anyContains(list []string, sub string) bool {
+	for _, s := range list {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// fingerprinted reports whether a candidate stack of res names sub, and
+// that every candidate carries a fix.
+func fingerprinted(res *partner.Result, sub string) bool {
+	found := false
+	for _, fp := range res.Fingerprints {
+		for _, s := range fp.Stacks {
+			if s.Fix == "" || s.Language == "" {
+				return false
+			}
+			found = found || strings.Contains(s.Stack+" "+s.Call, sub)
+		}
+	}
+	return found
 }

@@ -2,13 +2,17 @@
 // openssl in the same run: aes-256-cbc on one large file, encryption and
 // decryption, the same I/O on both sides (input from a temporary file,
 // output to /dev/null). It prints both throughputs, their ratio and the
-// oracle's peak RSS (getrusage of the child), and says whether the targets
-// (ratio >= 0.9, RSS < 64 MiB) are met. `make bench-enc` runs it.
+// oracle's peak RSS (getrusage of the child), and PASS or MISSED for each
+// target: encrypt ratio >= 0.75, decrypt ratio >= 1.0 (the oracle may use
+// every core; openssl enc uses one), peak RSS < 64 MiB. The load average at
+// the start and end is printed too: on a shared machine a missed ratio next
+// to a high load is worth a rerun. `make bench-enc` runs it.
 package main
 
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -16,17 +20,22 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kmsconform/kmsconform/internal/cli"
 )
 
 func main() { os.Exit(run()) }
 
 const (
-	targetRatio = 0.9
-	targetRSS   = 64 << 20
-	password    = "pass:kmsconform-bench"
+	targetRSS = 64 << 20
+	password  = "pass:kmsconform-bench"
 )
+
+// targetRatio is the least oracle/openssl throughput ratio per operation.
+var targetRatio = map[string]float64{"encrypt": 0.75, "decrypt": 1.0}
 
 func run() int {
 	oracleBin := flag.String("oracle", "bin/kmsconform", "the kmsconform binary (built by `make build`)")
@@ -61,6 +70,7 @@ func run() int {
 	}
 	fmt.Printf("enc -aes-256-cbc -pbkdf2 on %.2f GiB, input from a file, output to /dev/null, best of %d (GOMAXPROCS of the oracle: all %d cores)\n",
 		float64(*size)/(1<<30), *rounds, runtime.NumCPU())
+	fmt.Printf("load average at start: %s\n", loadAvg())
 	fmt.Printf("%-8s %14s %14s %8s %16s %16s  %s\n", "op", "openssl GiB/s", "oracle GiB/s", "ratio", "oracle peak RSS", "openssl peak RSS", "targets")
 	ok := true
 	for _, op := range []struct {
@@ -95,17 +105,37 @@ func run() int {
 		gib := float64(*size) / (1 << 30)
 		h, o := gib/best[0].elapsed.Seconds(), gib/best[1].elapsed.Seconds()
 		ratio := o / h
-		verdict := "met"
-		if ratio < targetRatio || best[1].maxRSS >= targetRSS {
-			verdict, ok = "MISSED", false
-		}
-		fmt.Printf("%-8s %14.2f %14.2f %7.2fx %12.1f MiB %12.1f MiB  %s (ratio >= %.1f, RSS < %d MiB)\n",
-			op.name, h, o, ratio, float64(best[1].maxRSS)/(1<<20), float64(best[0].maxRSS)/(1<<20), verdict, targetRatio, targetRSS>>20)
+		ratioOK, rssOK := ratio >= targetRatio[op.name], best[1].maxRSS < targetRSS
+		ok = ok && ratioOK && rssOK
+		fmt.Printf("%-8s %14.2f %14.2f %7.2fx %12.1f MiB %12.1f MiB  ratio >= %.2f: %s, RSS < %d MiB: %s\n",
+			op.name, h, o, ratio, float64(best[1].maxRSS)/(1<<20), float64(best[0].maxRSS)/(1<<20),
+			targetRatio[op.name], passMissed(ratioOK), targetRSS>>20, passMissed(rssOK))
 	}
+	fmt.Printf("load average at end: %s\n", loadAvg())
 	if !ok && *strict {
 		return 1
 	}
 	return 0
+}
+
+func passMissed(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "MISSED"
+}
+
+// loadAvg returns the first three fields of /proc/loadavg, or "unknown".
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 type measure struct {
@@ -168,7 +198,8 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 
 func (l *limitedBuffer) String() string { return string(l.b) }
 
+// fail prints a setup problem (no openssl, no binary, no space) with its
+// hint and returns exit 3: the bench could not measure, nothing was missed.
 func fail(msg, hint string) int {
-	fmt.Fprintf(os.Stderr, "kmsconform: error: bench-enc: %s\nkmsconform: hint: %s\n", msg, hint)
-	return 1
+	return cli.Print(os.Stderr, cli.Setup(errors.New("bench-enc: "+msg), hint))
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/smithy-go/logging"
 )
 
 // Fixed credentials for local targets. They carry no secret: the fake and
@@ -84,6 +85,9 @@ func startExternal(ctx context.Context, o Options) (*Target, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithHTTPClient(hc),
 		config.WithRetryer(retryer(o)),
+		// Failures reach the caller as errors; the SDK's own log lines
+		// (e.g. "falling back to IMDSv1") would only garble a terminal.
+		config.WithLogger(logging.Nop{}),
 	}
 	if os.Getenv("AWS_REGION") == "" && os.Getenv("AWS_DEFAULT_REGION") == "" {
 		r := o.Region
@@ -96,7 +100,10 @@ func startExternal(ctx context.Context, o Options) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kmstarget: loading the AWS configuration for the external target: %w (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_PROFILE)", err)
 	}
-	endpoint := os.Getenv(EnvEndpoint)
+	endpoint := o.Endpoint
+	if endpoint == "" {
+		endpoint = os.Getenv(EnvEndpoint)
+	}
 	t := &Target{Kind: External, Endpoint: endpoint, Region: cfg.Region, Config: cfg, HTTPClient: hc}
 	t.Client = kms.NewFromConfig(cfg, func(ko *kms.Options) {
 		if endpoint != "" {

@@ -6,13 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http/httptest"
+	"net/http"
+	"time"
 
 	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
-// startFake serves kmsfake.New in this process on a loopback httptest
-// server.
+// startFake serves kmsfake.New in this process on a 127.0.0.1 listener.
+// Close stops it at once, even with requests in flight (a run's background
+// key generation must not hold its end up).
 func startFake(_ context.Context, o Options) (*Target, error) {
 	region := o.Region
 	if region == "" {
@@ -25,16 +27,15 @@ func startFake(_ context.Context, o Options) (*Target, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kmstarget: starting the in-process fake: %w", err)
 	}
-	hs := httptest.NewUnstartedServer(srv)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		srv.Close()
 		return nil, err
 	}
-	hs.Listener = l
-	hs.Start()
-	t := localTarget(Fake, hs.URL, o)
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(l)
+	t := localTarget(Fake, "http://"+l.Addr().String(), o)
 	t.onClose(srv.Close)
-	t.onClose(func() error { hs.Close(); return nil })
+	t.onClose(hs.Close)
 	return t, nil
 }

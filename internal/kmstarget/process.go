@@ -3,13 +3,11 @@ package kmstarget
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os/exec"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -152,15 +150,4 @@ func waitLine(ctx context.Context, c *child, ch <-chan string, timeout time.Dura
 	case <-ctx.Done():
 		return "", fmt.Errorf("no %q line after %v; its output:\n%s", "listening on", timeout, c.output())
 	}
-}
-
-var errNoPort = errors.New("no port")
-
-// portOf returns the port of a http://host:port URL.
-func portOf(u string) (int, error) {
-	i := strings.LastIndexByte(u, ':')
-	if i < 0 {
-		return 0, errNoPort
-	}
-	return strconv.Atoi(strings.TrimRight(u[i+1:], "/"))
 }

@@ -43,6 +43,10 @@ const DefaultRegion = "us-east-1"
 type Options struct {
 	// Kind of target; empty means Fake.
 	Kind Kind
+	// Endpoint is the URL of an External target; empty means
+	// $KMSCONFORM_KMS_ENDPOINT, and when that is empty too the SDK's own
+	// resolution (AWS_ENDPOINT_URL, else real AWS).
+	Endpoint string
 	// Region for local targets (default DefaultRegion).
 	Region string
 	// Binary is the kmsconform binary for FakeProcess; empty means

@@ -5,7 +5,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,96 +15,153 @@ import (
 	"syscall"
 	"time"
 
+	icli "github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/kmsfake"
 )
-
-func kmsUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: kmsconform kms serve [--listen 127.0.0.1:4566] [--data DIR] [--seed FILE] [--region R]")
-	fmt.Fprintln(w, "                            [--account 000000000000] [--sigv4 off|verify] [--credentials FILE] [--quiet]")
-}
-
-func kmsFail(format string, hint string, args ...any) int {
-	fmt.Fprintf(os.Stderr, "kmsconform: error: "+format+"\n", args...)
-	if hint != "" {
-		fmt.Fprintf(os.Stderr, "kmsconform: hint: %s\n", hint)
-	}
-	return 2
-}
 
 // Summary is the one-line description of `kmsconform kms`.
 const Summary = "the KMS fake: kms serve [--listen ADDR] [--data DIR] [--seed FILE] ..."
 
-// Main runs `kmsconform kms ARGS...` and returns the exit code. `serve`
-// prints "kmsconform kms: listening on http://ADDR" once it accepts
-// connections and stops cleanly on SIGINT or SIGTERM.
+const extra = `The fake listens on loopback by default. A non-loopback --listen without
+--sigv4 verify lets anyone who can reach the port use and delete its keys.
+Timeouts close a stalled request or an idle keep-alive connection; --max-conns
+caps open connections (others wait in the kernel's queue).`
+
+// Main runs `kmsconform kms ARGS...` and returns the exit code: 0 after a
+// clean stop, 2 for bad flags or files, 3 when it cannot listen or use the
+// data directory. `serve` prints "kmsconform kms: listening on http://ADDR"
+// on stdout once it accepts connections and stops cleanly on SIGINT or
+// SIGTERM.
 func Main(args []string) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		kmsUsage(os.Stderr)
-		if len(args) == 0 {
-			return 2
+	return run(args, os.Stdout, os.Stderr, nil)
+}
+
+// run is Main with its streams and an optional stop channel (tests).
+func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
+	top := icli.NewFlags("kmsconform kms", "serve [flags]")
+	top.Stdout, top.Stderr = stdout, stderr
+	if len(args) == 0 {
+		top.PrintUsage(stderr)
+		return icli.Print(stderr, icli.Usage("missing kms command", "the only kms command is `kmsconform kms serve`"))
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		top.PrintUsage(stdout)
+		return icli.ExitOK
+	case "serve":
+	default:
+		hint := "the only kms command is `kmsconform kms serve`"
+		if s := icli.DidYouMean(args[0], []string{"serve"}); s != "" {
+			hint = s
 		}
-		return 0
+		return icli.Print(stderr, icli.Usage(fmt.Sprintf("unknown kms command %q", args[0]), hint))
 	}
-	if args[0] != "serve" {
-		return kmsFail("unknown kms command %q", "the only kms command is `kmsconform kms serve`", args[0])
-	}
-	fs := flag.NewFlagSet("kms serve", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := icli.NewFlags("kmsconform kms serve", "[flags]")
+	fs.Stdout, fs.Stderr, fs.Extra = stdout, stderr, extra
+	def := kmsfake.DefaultHTTPLimits()
 	listen := fs.String("listen", "127.0.0.1:4566", "address to listen on (loopback by default; port 0 picks a free port)")
-	data := fs.String("data", "", "directory that keeps keys durably across restarts (default: in memory)")
+	data := fs.String("data", "", "directory that keeps keys durably across restarts (made 0700; default: in memory)")
 	seed := fs.String("seed", "", "YAML or JSON file of keys to create at start")
 	region := fs.String("region", "us-east-1", "default region (requests' SigV4 scope overrides it)")
 	account := fs.String("account", "000000000000", "default account (12-digit access key ids override it)")
 	sigv4 := fs.String("sigv4", "off", "off, or verify (needs --credentials)")
 	creds := fs.String("credentials", "", "AWS shared-credentials file for --sigv4 verify")
 	quiet := fs.Bool("quiet", false, "do not log one line per request")
-	if err := fs.Parse(args[1:]); err != nil {
-		kmsUsage(os.Stderr)
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(os.Stderr)
-			fs.PrintDefaults()
-			return 0
-		}
-		return kmsFail("%v", "run `kmsconform kms --help` for the flags", err)
+	l := def
+	fs.DurationVar(&l.ReadHeaderTimeout, "read-header-timeout", def.ReadHeaderTimeout, "time allowed to read a request's headers")
+	fs.DurationVar(&l.ReadTimeout, "read-timeout", def.ReadTimeout, "time allowed to read a whole request; a stalled body is cut off")
+	fs.DurationVar(&l.WriteTimeout, "write-timeout", def.WriteTimeout, "time allowed to write an answer")
+	fs.DurationVar(&l.IdleTimeout, "idle-timeout", def.IdleTimeout, "close a keep-alive connection idle this long")
+	fs.IntVar(&l.MaxHeaderBytes, "max-header-bytes", def.MaxHeaderBytes, "largest request line and headers, in bytes")
+	fs.IntVar(&l.MaxConns, "max-conns", def.MaxConns, "most connections open at once")
+	fs.Meta("listen", "ADDR")
+	fs.Meta("data", "DIR")
+	fs.Meta("seed", "FILE")
+	fs.Meta("region", "REGION")
+	fs.Meta("account", "ID")
+	fs.Meta("sigv4", "off|verify")
+	fs.Meta("credentials", "FILE")
+	if code, stop := fs.ParseArgs(args[1:]); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
-		return kmsFail("unexpected argument %q", "kms serve takes flags only", fs.Arg(0))
+		return icli.Print(stderr, fs.Unexpected(fs.Arg(0)))
 	}
-	var handler slog.Handler = slog.NewTextHandler(os.Stderr, nil)
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"read-header-timeout", l.ReadHeaderTimeout}, {"read-timeout", l.ReadTimeout}, {"write-timeout", l.WriteTimeout}, {"idle-timeout", l.IdleTimeout}} {
+		if d.v <= 0 {
+			return icli.Print(stderr, icli.Usage(fmt.Sprintf("--%s %v: must be positive", d.name, d.v), "e.g. --"+d.name+" 30s"))
+		}
+	}
+	if l.MaxHeaderBytes < 4096 || l.MaxConns < 1 {
+		return icli.Print(stderr, icli.Usage(fmt.Sprintf("--max-header-bytes %d / --max-conns %d: need at least 4096 bytes and 1 connection", l.MaxHeaderBytes, l.MaxConns), "see `kmsconform kms serve --help`"))
+	}
+	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *quiet {
-		handler = slog.NewTextHandler(io.Discard, nil)
+		handler = slog.DiscardHandler
 	}
 	srv, err := kmsfake.New(kmsfake.Options{
 		Region: *region, Account: *account, DataDir: *data, SeedFile: *seed,
 		SigV4: *sigv4, CredentialsFile: *creds, Logger: slog.New(handler),
 	})
+	if errors.Is(err, kmsfake.ErrDataDir) {
+		return icli.Print(stderr, icli.Setup(err, "use a directory only you can read, or remove --data to keep keys in memory"))
+	}
 	if err != nil {
-		return kmsFail("%v", "check the --data, --seed, --region, --account, --sigv4 and --credentials values", err)
+		return icli.Print(stderr, icli.Usage(err.Error(), "check the --data, --seed, --region, --account, --sigv4 and --credentials values"))
 	}
 	defer srv.Close()
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return kmsFail("listen on %s: %v", "pick a free port, e.g. --listen 127.0.0.1:0", *listen, err)
+	for _, w := range srv.Warnings() {
+		icli.Warnf(stderr, "%s", w)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	host, _, err := net.SplitHostPort(*listen)
+	if err != nil {
+		return icli.Print(stderr, icli.Usage(fmt.Sprintf("--listen %q: %v", *listen, err), "give HOST:PORT, e.g. --listen 127.0.0.1:4566"))
+	}
+	ln, err := net.Listen("tcp", *listen)
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return icli.Print(stderr, icli.Usage(fmt.Sprintf("--listen %q: host %q is not an address of this machine", *listen, host), "give HOST:PORT, e.g. --listen 127.0.0.1:4566"))
+	}
+	if err != nil {
+		return icli.Print(stderr, icli.Setup(fmt.Errorf("listen on %s: %w", *listen, err), "pick a free port, e.g. --listen 127.0.0.1:0"))
+	}
+	if !isLoopback(host) && *sigv4 != "verify" {
+		icli.Warnf(stderr, "listening on %s, which is not loopback-only, without --sigv4 verify: anyone who can reach this port can use, export and delete the keys", ln.Addr())
+		icli.Hintf(stderr, "keep --listen 127.0.0.1:PORT, or add --sigv4 verify --credentials FILE")
+	}
+	hs := srv.HTTPServer(l)
+	ctx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stopSignals()
 	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
-	fmt.Printf("kmsconform kms: listening on http://%s\n", ln.Addr())
+	go func() { served <- hs.Serve(kmsfake.LimitListener(ln, l.MaxConns)) }()
+	fmt.Fprintf(stdout, "kmsconform kms: listening on http://%s\n", ln.Addr())
 	select {
 	case <-ctx.Done():
+	case <-stop:
 	case err := <-served:
 		if err != nil && !errors.Is(err, http.ErrServerClosed) {
-			return kmsFail("serving: %v", "", err)
+			return icli.Print(stderr, icli.Setup(fmt.Errorf("serving: %w", err), ""))
 		}
-		return 0
+		return icli.ExitOK
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdown); err != nil {
 		hs.Close()
 	}
-	fmt.Fprintln(os.Stderr, "kmsconform kms: stopped")
-	return 0
+	fmt.Fprintln(stderr, "kmsconform kms: stopped")
+	return icli.ExitOK
+}
+
+// isLoopback reports whether a --listen host binds loopback only: a
+// loopback IP or "localhost". "", "0.0.0.0" and "::" bind every interface.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

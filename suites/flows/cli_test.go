@@ -71,29 +71,73 @@ var _ = Describe("kmsconform run", Label("cli"), func() {
 	It("refuses bad arguments with an error and a hint", func(ctx SpecContext) {
 		for _, args := range [][]string{{"run", "--flows", "12"}, {"run", "--shard", "3/2"}, {"run", "--engines", "nosuch"}, {"run", "extra"}} {
 			code, _, errOut := runCLI(ctx, args...)
-			Expect(code).NotTo(Equal(0), "%v", args)
+			Expect(code).To(Equal(2), "%v", args)
 			Expect(errOut).To(ContainSubstring("kmsconform: error: "), "%v", args)
 			Expect(errOut).To(ContainSubstring("kmsconform: hint: "), "%v", args)
 		}
+		code, _, errOut := runCLI(ctx, "run", "--engines", "host,oracel")
+		Expect(code).To(Equal(2))
+		Expect(errOut).To(ContainSubstring(`did you mean "oracle"?`))
 	})
 
-	It("stops cleanly on SIGINT, keeping the cells done so far", func(ctx SpecContext) {
+	It("stops before any cell when no KMS answers (exit 3, one error)", func(ctx SpecContext) {
+		dir := GinkgoT().TempDir()
+		start := time.Now()
+		code, out, errOut := runCLI(ctx, "run", "--kms-endpoint", "http://127.0.0.1:1", "--report", dir)
+		Expect(code).To(Equal(3), "stdout:\n%s\nstderr:\n%s", out, errOut)
+		Expect(time.Since(start)).To(BeNumerically("<", 10*time.Second))
+		Expect(errOut).To(MatchRegexp(`^kmsconform: error: no KMS answers at http://127.0.0.1:1: .*connection refused\nkmsconform: hint: .+\n$`))
+		Expect(out).To(BeEmpty(), "no cell ran, no summary")
+		Expect(filepath.Join(dir, "results.json")).NotTo(BeAnExistingFile())
+	})
+
+	It("stops before any cell when the report directory is not writable (exit 3)", func(ctx SpecContext) {
+		file := filepath.Join(GinkgoT().TempDir(), "a-file")
+		Expect(os.WriteFile(file, nil, 0o600)).To(Succeed())
+		code, out, errOut := runCLI(ctx, "run", "--engines", "host", "--report", filepath.Join(file, "report"))
+		Expect(code).To(Equal(3), "stdout:\n%s\nstderr:\n%s", out, errOut)
+		Expect(errOut).To(ContainSubstring("kmsconform: error: cannot create the report directory"))
+		Expect(errOut).To(ContainSubstring("kmsconform: hint: "))
+		Expect(out).To(BeEmpty())
+	})
+
+	It("on SIGINT keeps every planned cell, marks the unfinished interrupted and exits 130", func(ctx SpecContext) {
 		bin, err := kmsconformBin()
 		Expect(err).NotTo(HaveOccurred())
 		dir := GinkgoT().TempDir()
-		cmd := exec.CommandContext(ctx, bin, "run", "--engines", "host", "--flows", "3", "--parallel", "1", "--report", dir)
+		tmp := GinkgoT().TempDir() // the run's TMPDIR: cell work directories
+		cmd := exec.CommandContext(ctx, bin, "run", "--engines", "host,oracle", "--parallel", "2", "--report", dir)
+		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		Expect(cmd.Start()).To(Succeed())
-		time.Sleep(700 * time.Millisecond)
+		time.Sleep(3 * time.Second)
 		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
 		err = cmd.Wait()
 		ee, ok := err.(*exec.ExitError)
 		Expect(ok).To(BeTrue(), "exit: %v\n%s", err, out.String())
 		Expect(ee.ExitCode()).To(Equal(130), out.String())
-		Expect(out.String()).To(ContainSubstring("interrupted"))
-		Expect(filepath.Join(dir, "results.json")).To(BeAnExistingFile())
-	})
+		Expect(out.String()).To(MatchRegexp(`interrupted: \d+ of \d+ cells ran`))
+
+		var rep flows.Report
+		b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &rep)).To(Succeed())
+		all := flows.Plan(flows.All(), []string{"host", "oracle"})
+		Expect(rep.Interrupted).To(BeTrue())
+		Expect(rep.Planned).To(Equal(len(all)))
+		Expect(rep.Cells).To(HaveLen(len(all)))
+		count := map[flows.Verdict]int{}
+		for _, c := range rep.Cells {
+			count[c.Verdict]++
+		}
+		Expect(count[flows.Unexpected]).To(BeZero(), "%v", count)
+		Expect(count[flows.Interrupted]).To(BeNumerically(">", 0), "%v", count)
+		GinkgoWriter.Printf("verdicts after SIGINT: %v\n", count)
+		left, err := filepath.Glob(filepath.Join(tmp, "kmsconform-*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(left).To(BeEmpty(), "temporary files left behind")
+	}, SpecTimeout(2*time.Minute))
 
 	It("runs a cell through the oracle-bin engine (the kmsconform binary as openssl)", func(ctx SpecContext) {
 		bin, err := kmsconformBin()

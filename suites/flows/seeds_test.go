@@ -15,50 +15,34 @@ import (
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+
+	"github.com/kmsconform/kmsconform/internal/kmstarget"
 )
 
 var (
-	binOnce sync.Once
-	binPath string
-	binDir  string
-	binErr  error
+	binOnce   sync.Once
+	binPath   string
+	binRemove func() error
+	binErr    error
 )
 
 var _ = AfterSuite(func() {
-	if binDir != "" {
-		os.RemoveAll(binDir)
+	if binRemove != nil {
+		binRemove()
 	}
 })
 
-// kmsconformBin returns $KMSCONFORM_BIN or builds the binary once per suite.
+// kmsconformBin returns $KMSCONFORM_BIN or builds the binary once per suite
+// (kmstarget.BuildBinary, removed by AfterSuite).
 func kmsconformBin() (string, error) {
 	binOnce.Do(func() {
-		if p := os.Getenv("KMSCONFORM_BIN"); p != "" {
+		if p := os.Getenv(kmstarget.EnvBinary); p != "" {
 			binPath = p
 			return
 		}
-		dir, err := os.MkdirTemp("", "kmsconform-bin-")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binDir = dir // removed by AfterSuite
-		binPath = filepath.Join(dir, "kmsconform")
-		out, err := exec.Command("go", "build", "-o", binPath, "github.com/kmsconform/kmsconform/cmd/kmsconform").CombinedOutput()
-		if err != nil {
-			binErr = &buildError{out: string(out), err: err}
-		}
+		binPath, binRemove, binErr = kmstarget.BuildBinary(context.Background())
 	})
 	return binPath, binErr
-}
-
-type buildError struct {
-	out string
-	err error
-}
-
-func (e *buildError) Error() string {
-	return "go build ./cmd/kmsconform: " + e.err.Error() + "\n" + e.out
 }
 
 // seedsDir is scripts/seeds from this package's directory.
@@ -67,27 +51,17 @@ func seedsDir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "scripts", "seeds")
 }
 
-// seedEnv is the environment of a runbook script: the fake's endpoint and
-// fixed local credentials, or the caller's own AWS settings for an
-// external endpoint.
+// seedEnv is the environment of a runbook script: the KMS session's
+// (kmstarget: the fake's endpoint and fixed local credentials, or the
+// caller's own AWS settings for an external endpoint).
 func seedEnv(openssl string) []string {
-	local := os.Getenv("AWS_ENDPOINT_URL") == ""
 	var env []string
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if k == "OPENSSL" || local && strings.HasPrefix(k, "AWS_") {
-			continue // the fake gets fixed local settings, never the user's
+	for _, kv := range kmsSession.Env() {
+		if k, _, _ := strings.Cut(kv, "="); k != "OPENSSL" {
+			env = append(env, kv)
 		}
-		env = append(env, kv)
 	}
-	env = append(env, "OPENSSL="+openssl, "KEY_PAIR_SPEC=RSA_2048")
-	if local {
-		env = append(env,
-			"AWS_ENDPOINT_URL="+kmsSession.Endpoint, "AWS_REGION=us-east-1", "AWS_DEFAULT_REGION=us-east-1",
-			"AWS_ACCESS_KEY_ID=kmsconformlocal", "AWS_SECRET_ACCESS_KEY=kmsconformlocal",
-			"AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
-	}
-	return env
+	return append(env, "OPENSSL="+openssl, "KEY_PAIR_SPEC=RSA_2048")
 }
 
 var _ = Describe("seed runbooks (scripts/seeds) with the real aws CLI", Label("seeds"), func() {

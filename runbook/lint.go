@@ -1,0 +1,93 @@
+package runbook
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// Severity of a lint finding.
+type Severity string
+
+// The severities: an error breaks the runbook on the versions named; a
+// warning is a risk (secrets, deprecations, defaults that differ).
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Finding is one lint result at FILE:LINE.
+type Finding struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Severity Severity `json:"severity"`
+	// Rule names the check, e.g. "openssl-kdf", "aws-unknown-option".
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+	// Versions are the openssl lines (or aws CLI versions) where it applies.
+	Versions []string `json:"versions,omitempty"`
+	// Role is the runbook role in force at the line ("" before any).
+	Role string `json:"role,omitempty"`
+}
+
+func (f Finding) String() string {
+	s := fmt.Sprintf("%s:%d: %s: %s", f.File, f.Line, f.Severity, f.Message)
+	if len(f.Versions) > 0 {
+		s += " (" + strings.Join(f.Versions, ", ") + ")"
+	}
+	return s
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == Error {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteFindings prints findings compiler-style, one a line.
+func WriteFindings(w io.Writer, fs []Finding) error {
+	for _, f := range fs {
+		if _, err := fmt.Fprintln(w, f.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteFindingsJSON prints findings as a JSON array.
+func WriteFindingsJSON(w io.Writer, fs []Finding) error {
+	if fs == nil {
+		fs = []Finding{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(fs)
+}
+
+// Lint checks the runbook file path (content src): its directives (as
+// Parse does; each problem is an error) and every openssl and aws kms
+// command, with the versions each finding applies to.
+func Lint(path string, src []byte) []Finding {
+	rb, err := Parse(path, src)
+	var out []Finding
+	if ie, ok := err.(*InputError); ok {
+		for _, p := range ie.Problems {
+			out = append(out, Finding{File: path, Line: p.Line, Severity: Error, Rule: "directive", Message: p.Msg})
+		}
+	}
+	if rb == nil {
+		return out
+	}
+	for _, f := range lintCommands(commands(rb)) {
+		f.File, f.Role = path, rb.RoleAt(f.Line)
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
+}
