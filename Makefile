@@ -28,7 +28,7 @@ lint: $(LINT_EXTRA)
 # (scripts/setup.sh; exit 3 with the command to run when that needs root).
 # KMSCONFORM_SKIP_SETUP=1 skips it, e.g. on a developer's ready machine.
 setup:
-	@if [ "$(KMSCONFORM_SKIP_SETUP)" = 1 ]; then echo "setup: skipped (KMSCONFORM_SKIP_SETUP=1)"; else scripts/setup.sh; fi
+	@if [ "$(KMSCONFORM_SKIP_SETUP)" = 1 ]; then echo "setup: skipped (KMSCONFORM_SKIP_SETUP=1)"; else bash scripts/setup.sh; fi
 
 # test: everything — set-up, lint, every Go test and Ginkgo suite, and the
 # parts' extras; its last lines count the tests and specs that passed,

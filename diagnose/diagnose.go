@@ -1,14 +1,15 @@
-// Package diagnose runs the doctor on the kept work directories of a run's
-// failing cells and writes its verdict into Cell.Diagnosis: an `enc` file
-// that does not decrypt is searched with doctor.DiagnoseEnc (with its
-// password file and, when the original is kept, the expected plaintext),
-// an RSA ciphertext with doctor.DiagnoseRSA (with the private key the
-// consumer used, or the run's KMS while it still serves).
+// Package diagnose runs the doctor (doctor.DiagnoseFiles) on the kept work
+// directories of a run's failing cells and writes its verdict into
+// Cell.Diagnosis. It reads the cell's failing step to find the files: for
+// `openssl enc -d` the -in file and its password (-pass, -kfile, -k); for
+// `aws kms decrypt` the ciphertext blob, the key through the run's KMS
+// while it serves (or a private key among the kept files); for `pkeyutl`
+// or `rsautl -decrypt` the ciphertext and -inkey. A harness `cmp ORIGINAL
+// OUT` step names the plaintext expected when the original was kept.
 package diagnose
 
 import (
 	"context"
-	"crypto/rsa"
 	"errors"
 	"fmt"
 	"os"
@@ -32,6 +33,9 @@ type Options struct {
 	// Max is how many cells are diagnosed at most (default 25): the search
 	// uses every CPU, and the first failures usually share one cause.
 	Max int
+	// Total bounds all cells together (default 2 min): a run never waits
+	// long for its diagnoses.
+	Total time.Duration
 }
 
 // Cells diagnoses every failing cell of rep whose work directory was kept
@@ -50,6 +54,11 @@ func CellsWith(ctx context.Context, rep *flows.Report, reportDir string, o Optio
 	if o.Max <= 0 {
 		o.Max = 25
 	}
+	if o.Total <= 0 {
+		o.Total = 2 * time.Minute
+	}
+	ctx, cancelAll := context.WithTimeout(ctx, o.Total)
+	defer cancelAll()
 	n, tried := 0, 0
 	for i := range rep.Cells {
 		c := &rep.Cells[i]
@@ -62,16 +71,34 @@ func CellsWith(ctx context.Context, rep *flows.Report, reportDir string, o Optio
 		tried++
 		cctx, cancel := context.WithTimeout(ctx, o.PerCell)
 		d, err := Cell(cctx, c, filepath.Join(reportDir, filepath.FromSlash(c.Work)), o.KMS)
+		timedOut := cctx.Err() != nil
 		cancel()
 		switch {
 		case err == nil && d != "":
 			c.Diagnosis = d
 			n++
-		case err != nil && !errors.Is(err, errNotCovered):
+		case errors.Is(err, errNotCovered):
+		case err != nil && (timedOut || errors.Is(err, context.DeadlineExceeded)):
+			c.Diagnosis = fmt.Sprintf("the doctor's search did not finish in time; run it on the kept files by hand: %s", byHand(c))
+		case err != nil:
 			c.Diagnosis = "doctor could not diagnose the kept files: " + err.Error()
 		}
 	}
 	return n
+}
+
+// byHand is the doctor command a person runs in the cell's kept directory.
+func byHand(c *flows.Cell) string {
+	st, _ := failingStep(c)
+	args := shellWords(st.Command)
+	if has(args, "enc") {
+		pass := optValue(args, "-pass")
+		if pass == "" {
+			pass = "file:" + optValue(args, "-kfile")
+		}
+		return fmt.Sprintf("`kmsconform doctor enc --in %s --pass %s`", flows.ShellQuote(optValue(args, "-in")), flows.ShellQuote(pass))
+	}
+	return "`kmsconform doctor rsa --help`"
 }
 
 // errNotCovered: the failing step is not one the doctor diagnoses.
@@ -109,71 +136,44 @@ func failingStep(c *flows.Cell) (flows.Step, bool) {
 	return flows.Step{}, false
 }
 
-// encDiag searches how the producer made the consumer's -in file.
+// encDiag diagnoses the consumer's -in file with its password.
 func encDiag(ctx context.Context, c *flows.Cell, st flows.Step, args []string, dir string) (string, error) {
 	in := optValue(args, "-in")
 	if in == "" {
 		return "", fmt.Errorf("the failing step %q names no -in file", st.Command)
 	}
-	data, err := os.ReadFile(inDir(dir, in))
-	if err != nil {
-		return "", fmt.Errorf("the kept files lack %s: %w", in, err)
-	}
-	var pass doctor.PassSource
+	d := doctor.DiagnoseInput{EncFile: inDir(dir, in), ExpectFile: expectedFile(c, dir, outputOf(args))}
 	switch {
 	case optValue(args, "-pass") != "":
-		spec := optValue(args, "-pass")
-		if f, ok := strings.CutPrefix(spec, "file:"); ok {
-			spec = "file:" + inDir(dir, f)
+		d.PassSpec = optValue(args, "-pass")
+		if f, ok := strings.CutPrefix(d.PassSpec, "file:"); ok {
+			d.PassSpec, d.PassFile = "", inDir(dir, f)
 		}
-		pass, err = doctor.ReadPassSpec(spec)
 	case optValue(args, "-kfile") != "":
-		pass, err = doctor.ReadPassSpec("file:" + inDir(dir, optValue(args, "-kfile")))
+		d.PassFile = inDir(dir, optValue(args, "-kfile"))
 	case optValue(args, "-k") != "":
-		pass, err = doctor.ReadPassSpec("pass:" + optValue(args, "-k"))
+		d.PassSpec = "pass:" + optValue(args, "-k")
 	default:
 		return "", fmt.Errorf("the failing step %q gives no password (-pass, -k, -kfile)", st.Command)
 	}
-	if err != nil {
-		return "", err
-	}
-	req := doctor.EncRequest{Data: data, InPath: in, Pass: pass, Workers: 0}
-	req.Expect = expected(c, dir, outputOf(args))
-	rep, err := doctor.DiagnoseEnc(ctx, req)
-	if err != nil {
-		return "", err
-	}
-	if f := rep.Found; f != nil {
-		how := "checked against the kept original"
-		if !f.Certain {
-			how = "plausible, not certain: " + f.Plausible
-		}
-		return fmt.Sprintf("%s (%s). Fix: %s. This decrypts it: %s", f.Cause, how, f.Fix, f.Command), nil
-	}
-	d := fmt.Sprintf("no setting tried decrypts %s (tried %s)", in, rep.Tried)
-	if len(rep.Notes) > 0 {
-		d += "; " + strings.Join(rep.Notes, "; ")
-	}
-	return d, nil
+	return doctor.DiagnoseFiles(ctx, d)
 }
 
-// rsaDiag finds how an RSA ciphertext was made: through the KMS key (aws
-// kms decrypt --key-id K) or with the consumer's private key (-inkey).
+// rsaDiag diagnoses an RSA ciphertext: through the KMS key (aws kms
+// decrypt --key-id K) while the run's KMS serves, or with the consumer's
+// private key (-inkey) or one among the kept files.
 func rsaDiag(ctx context.Context, c *flows.Cell, args []string, dir string, client *kms.Client, viaKMS bool) (string, error) {
-	var req doctor.RSARequest
+	var d doctor.DiagnoseInput
 	var in string
 	if viaKMS {
 		in = strings.TrimPrefix(optValue(args, "--ciphertext-blob"), "fileb://")
-		req.Want = optValue(args, "--encryption-algorithm")
+		d.Algorithm = optValue(args, "--encryption-algorithm")
 		if id := optValue(args, "--key-id"); id != "" && client != nil {
-			req.KMS = &doctor.KMSKey{Client: client, KeyID: id}
+			d.KMS = &doctor.KMSKey{Client: client, KeyID: id}
 		}
-		if req.KMS == nil {
-			if k := privateKeyIn(dir); k != nil {
-				req.Private = k
-			} else {
-				return "", fmt.Errorf("the KMS key's private half is not among the kept files and the run's KMS is gone: run `kmsconform doctor rsa` against the KMS")
-			}
+		d.PrivateKeyPEM = privateKeyIn(dir)
+		if d.KMS == nil && d.PrivateKeyPEM == "" {
+			return "", errors.New("the KMS key's private half is not among the kept files and the run's KMS is gone: run `kmsconform doctor rsa` against the KMS")
 		}
 	} else {
 		in = optValue(args, "-in")
@@ -181,79 +181,50 @@ func rsaDiag(ctx context.Context, c *flows.Cell, args []string, dir string, clie
 		if key == "" {
 			return "", errNotCovered
 		}
-		b, err := os.ReadFile(inDir(dir, key))
-		if err != nil {
-			return "", fmt.Errorf("the kept files lack %s: %w", key, err)
-		}
-		if req.Private, err = doctor.ParseRSAPrivateKey(b); err != nil {
-			return "", fmt.Errorf("%s: %w", key, err)
-		}
-		if has(args, "rsa_padding_mode:oaep") {
-			req.Want = doctor.AlgOAEPSHA1
+		d.PrivateKeyPEM = inDir(dir, key)
+		if has(args, "rsa_padding_mode:oaep") || has(args, "-oaep") {
+			d.Algorithm = doctor.AlgOAEPSHA1
 			if has(args, "rsa_oaep_md:sha256") {
-				req.Want = doctor.AlgOAEPSHA256
+				d.Algorithm = doctor.AlgOAEPSHA256
 			}
 		}
 	}
 	if in == "" {
 		return "", errNotCovered
 	}
-	ct, err := os.ReadFile(inDir(dir, in))
-	if err != nil {
-		return "", fmt.Errorf("the kept files lack %s: %w", in, err)
-	}
-	req.Ciphertext = ct
-	req.Expect = expected(c, dir, outputOf(args))
-	rep, err := doctor.DiagnoseRSA(ctx, req)
-	if err != nil {
-		return "", err
-	}
-	if f := rep.Found; f != nil {
-		d := f.Cause
-		if f.KMSAlgorithm != "" {
-			d += "; KMS decrypts it with " + f.KMSAlgorithm
-		}
-		if f.Fix != "" && !f.OK {
-			d += ". Fix: the producer should " + f.Fix
-		}
-		return d, nil
-	}
-	d := "nothing tried decrypts " + in
-	if len(rep.Notes) > 0 {
-		d += ": " + strings.Join(rep.Notes, "; ")
-	}
-	if len(rep.Tried) > 0 {
-		d += " (tried " + strings.Join(rep.Tried, "; ") + ")"
-	}
-	return d, nil
+	d.RSACiphertext = inDir(dir, in)
+	d.ExpectFile = expectedFile(c, dir, outputOf(args))
+	return doctor.DiagnoseFiles(ctx, d)
 }
 
-// expected reads the plaintext the cell compares out with (a harness
-// `cmp ORIGINAL OUT` step), when the original was kept; nil otherwise.
-func expected(c *flows.Cell, dir, out string) []byte {
+// expectedFile is the kept original the cell compares out with (a harness
+// `cmp ORIGINAL OUT` step), or "" when there is none.
+func expectedFile(c *flows.Cell, dir, out string) string {
 	if out == "" {
-		return nil
+		return ""
 	}
 	for _, s := range c.Steps {
 		w := shellWords(s.Command)
-		if len(w) >= 3 && w[0] == "cmp" && (w[2] == out || w[1] == out) {
-			orig := w[1]
-			if orig == out {
-				orig = w[2]
-			}
-			if b, err := os.ReadFile(inDir(dir, orig)); err == nil {
-				return b
-			}
+		if len(w) < 3 || w[0] != "cmp" || (w[1] != out && w[2] != out) {
+			continue
+		}
+		orig := w[1]
+		if orig == out {
+			orig = w[2]
+		}
+		if st, err := os.Stat(inDir(dir, orig)); err == nil && st.Mode().IsRegular() {
+			return inDir(dir, orig)
 		}
 	}
-	return nil
+	return ""
 }
 
-// privateKeyIn returns the first RSA private key among dir's .pem/.der/.key files.
-func privateKeyIn(dir string) *rsa.PrivateKey {
+// privateKeyIn is the first RSA private key among dir's .pem, .der and
+// .key files, or "".
+func privateKeyIn(dir string) string {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil
+		return ""
 	}
 	for _, e := range ents {
 		ext := filepath.Ext(e.Name())
@@ -264,11 +235,11 @@ func privateKeyIn(dir string) *rsa.PrivateKey {
 		if err != nil {
 			continue
 		}
-		if k, err := doctor.ParseRSAPrivateKey(b); err == nil {
-			return k
+		if _, err := doctor.ParseRSAPrivateKey(b); err == nil {
+			return filepath.Join(dir, e.Name())
 		}
 	}
-	return nil
+	return ""
 }
 
 // outputOf is the file a command writes: -out FILE, or `> FILE`.

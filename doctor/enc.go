@@ -322,7 +322,7 @@ func tryCipher(req EncRequest, c encCipher, key, iv, ct []byte) (f EncFinding, o
 	// bytes random output looks like text too often to go by that alone.
 	head, _ := decryptAll(b, c, iv, ct, 256)
 	s, _ := plausibility(head)
-	startsLike := req.Expect != nil && commonPrefix(head, req.Expect) >= min(4, len(head), len(req.Expect))
+	startsLike := len(req.Expect) > 0 && commonPrefix(head, req.Expect) >= min(4, len(head), len(req.Expect))
 	if !startsLike && (s == 0 || len(ct) < minStreamGuess) {
 		return f, false, false
 	}

@@ -161,3 +161,17 @@ func TestDiagnoseEncNoFault(t *testing.T) {
 		t.Errorf("no fault printed as an error:\n%s", b.String())
 	}
 }
+
+// Short or empty expectations do not turn random stream output into near
+// misses.
+func TestNearMissNeedsEvidence(t *testing.T) {
+	if _, ok := nearMiss([]byte("ab\n"), []byte("ab"), false); ok {
+		t.Error("a 2-byte stream-mode relation taken for a near miss")
+	}
+	if _, ok := nearMiss([]byte("ab\n"), []byte("ab"), true); !ok {
+		t.Error("a padded-mode trailing newline on 2 bytes is a near miss")
+	}
+	if _, ok := nearMiss([]byte{0x93, 0x01, 0xfe}, []byte{}, false); ok {
+		t.Error("an empty expectation made random bytes a near miss")
+	}
+}

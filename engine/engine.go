@@ -1,6 +1,7 @@
 // Package engine defines the ways kmsconform runs an openssl command line:
 // the host's binary, the oracle in-process, the oracle as the kmsconform
-// binary, and (in engine/container) real openssl builds in containers.
+// binary, and (in engine/container) real openssl builds in containers and
+// any local image with openssl (image:REF).
 // Flows talk only to the OpenSSL interface, so any producer can be paired
 // with any consumer.
 package engine

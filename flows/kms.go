@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"net"
 	"sync"
@@ -67,9 +66,11 @@ func OpenKMS(ctx context.Context, endpoint string) (*KMS, error) {
 	t, err := kmstarget.Start(ctx, o)
 	if err != nil {
 		if endpoint == "" {
-			return nil, fmt.Errorf("flows: starting the in-process KMS fake: %w", err)
+			return nil, &preflight.Error{Check: "kms", Msg: "cannot start the in-process KMS fake", Err: err,
+				Hint: "it listens on a free 127.0.0.1 port: check that loopback TCP works here"}
 		}
-		return nil, err
+		return nil, &preflight.Error{Check: "kms", Msg: "cannot configure an AWS KMS client for " + endpoint, Err: err,
+			Hint: "check AWS_REGION, AWS_PROFILE and your AWS configuration files"}
 	}
 	k := &KMS{Client: t.Client, Endpoint: t.Endpoint, Region: t.Region, target: t, shared: map[string]*sharedValue{}, Label: endpoint}
 	if endpoint == "" {

@@ -13,7 +13,9 @@ import (
 // may appear in only one slice, and an engine must report the same version
 // in every slice: either would mean the slices are not of one run. Cells
 // come out in flow, case, producer, consumer order; Started is the earliest
-// start and Duration the span from it to the latest end.
+// start and Duration the span from it to the latest end. Planned cells add
+// up, one interrupted slice makes the whole interrupted, and the KMS
+// server, endpoint, region and tool are joined when the slices differ.
 func Merge(reports ...*Report) (*Report, error) {
 	if len(reports) == 0 {
 		return nil, fmt.Errorf("flows: merge: no reports")
@@ -22,7 +24,12 @@ func Merge(reports ...*Report) (*Report, error) {
 	var end time.Time
 	seen := map[string]int{}
 	engines := map[string]int{}
-	var kms []string
+	var kms, servers, endpoints, regions, tools []string
+	add := func(list *[]string, v string) {
+		if v != "" && !slices.Contains(*list, v) {
+			*list = append(*list, v)
+		}
+	}
 	for i, r := range reports {
 		if r == nil {
 			return nil, fmt.Errorf("flows: merge: report %d is empty", i+1)
@@ -44,9 +51,13 @@ func Merge(reports ...*Report) (*Report, error) {
 				return nil, fmt.Errorf("flows: merge: engine %s is %q in one report and %q in report %d: the slices come from different machines or images", e.Name, prev.Version, e.Version, i+1)
 			}
 		}
-		if r.KMS != "" && !slices.Contains(kms, r.KMS) {
-			kms = append(kms, r.KMS)
-		}
+		add(&kms, r.KMS)
+		add(&servers, r.KMSServer)
+		add(&endpoints, r.KMSEndpoint)
+		add(&regions, r.KMSRegion)
+		add(&tools, r.Tool)
+		out.Planned += r.Planned
+		out.Interrupted = out.Interrupted || r.Interrupted
 		for _, c := range r.Cells {
 			if j, dup := seen[c.ID]; dup {
 				return nil, fmt.Errorf("flows: merge: cell %s is in report %d and report %d: the slices overlap (use --shard I/N with the same N, or distinct producers)", c.ID, j, i+1)
@@ -56,6 +67,8 @@ func Merge(reports ...*Report) (*Report, error) {
 		}
 	}
 	out.KMS = strings.Join(kms, ", ")
+	out.KMSServer, out.KMSEndpoint = strings.Join(servers, ", "), strings.Join(endpoints, ", ")
+	out.KMSRegion, out.Tool = strings.Join(regions, ", "), strings.Join(tools, ", ")
 	if !end.IsZero() && !out.Started.IsZero() {
 		out.Duration = Duration(end.Sub(out.Started))
 	}

@@ -62,3 +62,15 @@ func TestMergeRefusesOverlapAndVersionSkew(t *testing.T) {
 		t.Error("Merge() with no reports: want an error")
 	}
 }
+
+func TestMergeAddsPlannedAndKeepsInterrupted(t *testing.T) {
+	a := &Report{Planned: 3, KMSRegion: "us-east-1", Tool: "kmsconform v1"}
+	b := &Report{Planned: 2, Interrupted: true, KMSRegion: "us-east-1", Tool: "kmsconform v1"}
+	m, err := Merge(a, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Planned != 5 || !m.Interrupted || m.KMSRegion != "us-east-1" || m.Tool != "kmsconform v1" {
+		t.Errorf("merged header %+v", m)
+	}
+}

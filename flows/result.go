@@ -48,11 +48,6 @@ type Expectation struct {
 	// accepts any failure.
 	Classes []failclass.Class `json:"classes,omitempty"`
 	Why     string            `json:"why,omitempty"`
-	// Reasons is never set any more (expectations name Classes); it stays
-	// only until render stops reading it.
-	//
-	// Deprecated: use Classes.
-	Reasons []string `json:"reasons,omitempty"`
 }
 
 // Param is one bracketed parameter of a flow, e.g. key_spec=RSA_2048.

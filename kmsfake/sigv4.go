@@ -161,6 +161,10 @@ func (s *Server) verify(a *sigv4Auth, h string, r *http.Request, body []byte, no
 	return nil
 }
 
+// sdkSigner is aws-sdk-go-v2's SigV4 signer; it is safe for concurrent use
+// and caches derived signing keys.
+var sdkSigner = v4.NewSigner()
+
 // sdkSignature rebuilds r with only the headers named in signed, signs it
 // with aws-sdk-go-v2's signer for service kms, region and signing time, and
 // returns the Authorization header the SDK produced. The SDK signs every
@@ -184,7 +188,7 @@ func sdkSignature(r *http.Request, body []byte, signed []string, creds aws.Crede
 		}
 	}
 	sum := sha256.Sum256(body)
-	err := v4.NewSigner().SignHTTP(context.Background(), creds, re, hex.EncodeToString(sum[:]), "kms", region, at)
+	err := sdkSigner.SignHTTP(context.Background(), creds, re, hex.EncodeToString(sum[:]), "kms", region, at)
 	return re.Header.Get("Authorization"), err
 }
 

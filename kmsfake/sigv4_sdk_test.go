@@ -377,3 +377,29 @@ func TestSigV4TargetSwapReplay(t *testing.T) {
 		t.Fatalf("after the replays the key is %v (%v)", got.KeyMetadata.KeyState, err)
 	}
 }
+
+// FuzzSigV4Header: any Authorization and X-Amz-Date header is refused with
+// an Answers entry (never a panic) unless it is the SDK's own signature.
+func FuzzSigV4Header(f *testing.F) {
+	e := verifyEnv(f)
+	good := sdkSigned(f, e.hs.URL, targetPrefix+"ListKeys", "{}", nil, "kms", "us-east-1", time.Now())
+	f.Add(good.Header.Get("Authorization"), good.Header.Get("X-Amz-Date"))
+	f.Add("AWS4-HMAC-SHA256 Credential=a/b/c/d/e/f, SignedHeaders=;;, Signature=", "20000101T000000Z")
+	f.Add("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/2/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=00", "2")
+	f.Add("AWS4-HMAC-SHA256 ,,,===", "")
+	f.Fuzz(func(t *testing.T, auth, date string) {
+		r, b := asReceived(t, good.Clone(context.Background()), []byte("{}"))
+		r.Header.Set("Authorization", auth)
+		r.Header.Set("X-Amz-Date", date)
+		ae := e.srv.authOf(r, b)
+		if ae == nil {
+			if auth != good.Header.Get("Authorization") || date != good.Header.Get("X-Amz-Date") {
+				t.Fatalf("accepted %q %q", auth, date)
+			}
+			return
+		}
+		if a, ok := MatchAnswer(ae.Code, ae.Message); !ok || a.ID != ae.ID {
+			t.Fatalf("refusal %v without its entry", ae)
+		}
+	})
+}

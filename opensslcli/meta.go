@@ -68,19 +68,41 @@ func helpCmd(env *Env, args []string) int {
 	return 0
 }
 
+// versionField is one of `openssl version`'s options and the lines that
+// have it (in 1.1.1 there is no -m or -c; 4.0 dropped engines, so -e).
+type versionField struct {
+	opt, help string
+	in        func(p oracle.Profile) bool
+}
+
+func always(oracle.Profile) bool { return true }
+
+// threeX reports whether p is a profile of OpenSSL 3.0 or later.
+func threeX(p oracle.Profile) bool { return p.Name == "3.0" || p.Name == "4.0" }
+
 // versionFields are `openssl version`'s options in the order openssl
 // prints their lines, whatever the order given.
-var versionFields = []struct{ opt, help string }{
-	{"v", "Show library version"},
-	{"b", "Show build date"},
-	{"p", "Show target build platform"},
-	{"o", "Show some internal datatype options"},
-	{"f", "Show compiler flags used"},
-	{"d", "Show configuration directory"},
-	{"e", "Show engines directory"},
-	{"m", "Show modules directory"},
-	{"r", "Show random seeding options"},
-	{"c", "Show CPU settings info"},
+var versionFields = []versionField{
+	{"v", "Show library version", always},
+	{"b", "Show build date", always},
+	{"p", "Show target build platform", always},
+	{"o", "Show some internal datatype options", always},
+	{"f", "Show compiler flags used", always},
+	{"d", "Show configuration directory", always},
+	{"e", "Show engines directory", func(p oracle.Profile) bool { return p.Name != "4.0" }},
+	{"m", "Show modules directory", threeX},
+	{"r", "Show random seeding options", always},
+	{"c", "Show CPU settings info", threeX},
+}
+
+// unknownOption prints openssl's message for an option it does not have:
+// 3.x "Unknown option: -x", 1.1.1 "Option unknown option -x".
+func unknownOption(env *Env, prog, arg string) {
+	if threeX(env.Profile) {
+		env.Errorf("%s: Unknown option: %s\n%s: Use -help for summary.\n", prog, arg, prog)
+		return
+	}
+	env.Errorf("%s: Option unknown option %s\n%s: Use -help for summary.\n", prog, arg, prog)
 }
 
 // VersionLine is what `kmsconform openssl --compat P version` prints: the
@@ -92,11 +114,7 @@ func VersionLine(p oracle.Profile) string {
 	if v, ok := strings.CutPrefix(p.Name, "libressl-"); ok {
 		lib, ver = "LibreSSL", v
 	}
-	kind := ""
-	if p.StandIn {
-		kind = ", a stand-in"
-	}
-	return fmt.Sprintf("%s %s (kmsconform oracle %s, compat %s%s: %s)", lib, ver, buildinfo.Short(), p.Name, kind, p.Description)
+	return fmt.Sprintf("%s %s (kmsconform oracle %s, compat %s: %s)", lib, ver, buildinfo.Short(), p.Name, p.Description)
 }
 
 // versionCmd is `openssl version [-a] [-v] [-b] ...`.
@@ -111,20 +129,22 @@ func versionCmd(env *Env, args []string) int {
 		case name == "help":
 			env.Errorf("Usage: version [options]\n\nGeneral options:\n -help  Display this summary\n\nOutput options:\n -a     Show all data\n")
 			for _, f := range versionFields {
-				env.Errorf(" -%s     %s\n", f.opt, f.help)
+				if f.in(env.Profile) {
+					env.Errorf(" -%s     %s\n", f.opt, f.help)
+				}
 			}
 			return 0
 		case name == "a":
 			for _, f := range versionFields {
-				want[f.opt] = true
+				want[f.opt] = f.in(env.Profile)
 			}
 		default:
 			known := false
 			for _, f := range versionFields {
-				known = known || f.opt == name
+				known = known || f.opt == name && f.in(env.Profile)
 			}
 			if !known {
-				env.Errorf("version: Unknown option: %s\nversion: Use -help for summary.\n", a)
+				unknownOption(env, "version", a)
 				return 1
 			}
 			want[name] = true
@@ -214,7 +234,7 @@ func listCmd(env *Env, args []string) int {
 		}
 		f, ok := listOpts[name]
 		if !ok {
-			env.Errorf("list: Unknown option: %s\nlist: Use -help for summary.\n", a)
+			unknownOption(env, "list", a)
 			return 1
 		}
 		switch {

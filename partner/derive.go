@@ -114,6 +114,13 @@ func newDeriveChecker(o *Options) (*deriveChecker, error) {
 		return nil, err
 	}
 	o.KDF = k.spec
+	switch o.PubkeyFormat {
+	case "", "any":
+		o.PubkeyFormat = "any"
+	case "der":
+	default:
+		return nil, cli.Usage(fmt.Sprintf("--pubkey-format %q: want der or any", o.PubkeyFormat), "der: the tool must write DER SubjectPublicKeyInfo, as DeriveSharedSecret takes it; any: PEM is accepted and converted")
+	}
 	if len(o.KeySpecs) == 0 {
 		o.KeySpecs = ECCKeySpecs
 	}
@@ -126,14 +133,9 @@ func newDeriveChecker(o *Options) (*deriveChecker, error) {
 }
 
 func (d *deriveChecker) setup(ctx context.Context, conn *kmsConn) error {
-	for _, spec := range d.o.KeySpecs {
-		k, err := conn.createKey(ctx, spec, types.KeyUsageTypeKeyAgreement)
-		if err != nil {
-			return err
-		}
-		d.keys[spec] = k
-	}
-	return nil
+	keys, err := conn.createKeys(ctx, d.o.KeySpecs, types.KeyUsageTypeKeyAgreement)
+	d.keys = keys
+	return err
 }
 
 func (d *deriveChecker) cases() []Case {
@@ -224,6 +226,11 @@ func (d *deriveChecker) judgeOnce(ctx context.Context, c Case) (r CaseResult, le
 		return r, false
 	}
 	secret := e.outs["{secret_out}"]
+	if d.o.PubkeyFormat == "der" && bytes.Contains(e.outs["{pubkey_out}"], []byte("-----BEGIN")) {
+		r.Detail, r.Class = "the tool wrote its public key as PEM where DER was agreed (--pubkey-format der)", "bad-public-key"
+		d.explain(&r, "pem-not-der", cv, nil)
+		return r, false
+	}
 	pub := readPeerKey(e.outs["{pubkey_out}"], cv)
 	if pub.err != "" {
 		r.Detail, r.Class = pub.err, "bad-public-key"

@@ -6,6 +6,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
@@ -23,6 +24,7 @@ type kmsConn struct {
 	endpoint string // "" for the SDK's default (real AWS)
 	fake     bool
 	stop     func() error
+	mu       sync.Mutex
 	created  []string
 }
 
@@ -84,7 +86,9 @@ func (k *kmsConn) createKey(ctx context.Context, spec string, usage types.KeyUsa
 		return nil, fmt.Errorf("CreateKey %s: %w", spec, err)
 	}
 	id := aws.ToString(out.KeyMetadata.KeyId)
+	k.mu.Lock()
 	k.created = append(k.created, id)
+	k.mu.Unlock()
 	pub, err := k.client.GetPublicKey(ctx, &kms.GetPublicKeyInput{KeyId: aws.String(id)})
 	if err != nil {
 		return nil, fmt.Errorf("GetPublicKey %s: %w", id, err)
@@ -125,4 +129,29 @@ func kmsErr(err error) error {
 		return fmt.Errorf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
 	}
 	return err
+}
+
+// createKeys creates one key per spec at once (RSA_4096 generation
+// dominates; in parallel the others cost nothing more).
+func (k *kmsConn) createKeys(ctx context.Context, specs []string, usage types.KeyUsageType) (map[string]*kmsKey, error) {
+	type made struct {
+		spec string
+		key  *kmsKey
+		err  error
+	}
+	ch := make(chan made, len(specs))
+	for _, spec := range specs {
+		go func() {
+			key, err := k.createKey(ctx, spec, usage)
+			ch <- made{spec, key, err}
+		}()
+	}
+	out := map[string]*kmsKey{}
+	var errs []error
+	for range specs {
+		m := <-ch
+		out[m.spec] = m.key
+		errs = append(errs, m.err)
+	}
+	return out, errors.Join(errs...)
 }

@@ -2,36 +2,33 @@ package partner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
-
 	"github.com/kmsconform/kmsconform/failclass"
 	"github.com/kmsconform/kmsconform/internal/cli"
+	"github.com/kmsconform/kmsconform/internal/preflight"
 )
 
-// preflight checks that the KMS answers ListKeys with the credentials in
-// use before any key is created or any case runs (internal/preflight does
-// not exist yet; this is the minimal check through the same client).
-func (k *kmsConn) preflight(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-	defer cancel()
-	_, err := k.client.ListKeys(ctx, &kms.ListKeysInput{Limit: aws.Int32(1)})
+// preflight checks with internal/preflight that the KMS answers ListKeys
+// with the credentials in use, before any key is created or any case
+// runs; it returns a warning when the endpoint answers unlike AWS KMS.
+func (k *kmsConn) preflight(ctx context.Context) (string, error) {
+	info, err := preflight.KMS(ctx, k.client, k.endpoint)
 	if err == nil {
-		return nil
+		return info.Warning, nil
 	}
-	if ctx.Err() != nil && !strings.Contains(err.Error(), "deadline") {
-		return ctx.Err()
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		return "", ctx.Err()
 	}
-	where := k.endpoint
-	if where == "" {
-		where = "AWS KMS (the SDK's default endpoint)"
+	hint := "start the KMS (e.g. kmsconform kms serve), fix --kms-endpoint, or check the AWS credentials and region"
+	var pe *preflight.Error
+	if errors.As(err, &pe) && pe.Hint != "" {
+		hint = pe.Hint
 	}
-	return cli.Setup(fmt.Errorf("the KMS at %s does not answer ListKeys: %v", where, kmsErr(err)),
-		"start the KMS (e.g. kmsconform kms serve), fix --kms-endpoint, or check the AWS credentials and region; no case was run")
+	return "", cli.Setup(err, hint+"; no case was run")
 }
 
 // smokeTest runs the tool once on an in-limit input. It returns why the

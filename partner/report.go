@@ -48,6 +48,9 @@ func writeMarkdown(w io.Writer, r *Result) {
 	if r.KDF != "" {
 		fmt.Fprintf(w, "- Promised secret: %s\n", r.KDF)
 	}
+	if r.WrappingAlgorithm != "" {
+		fmt.Fprintf(w, "- Wrapping algorithm: %s\n", r.WrappingAlgorithm)
+	}
 	fmt.Fprintf(w, "- KMS: %s\n- Time: %d ms in the tool, %d ms in all\n\n", r.Endpoint, r.ToolMS, r.TotalMS)
 	if p := r.Problem; p != nil {
 		fmt.Fprintf(w, "## The tool could not be checked (%s)\n\n%s.\n\n- Command: `%s` (exit %d)\n- Hint: %s\n", p.Class, p.Message, p.Command, p.ExitCode, p.Hint)
@@ -113,6 +116,9 @@ func mdCell(s string) string {
 // the behaviour and their fixes. It returns the exit code: 0 only when
 // the tool ran and every case passed, else 1.
 func Print(w io.Writer, r *Result) int {
+	if r.KMSWarning != "" {
+		cli.Warnf(w, "%s", r.KMSWarning)
+	}
 	if p := r.Problem; p != nil {
 		cli.Errorf(w, "%s", p.Message)
 		if p.Command != "" {
@@ -135,8 +141,11 @@ func Print(w io.Writer, r *Result) int {
 		}
 	}
 	what := r.Algorithm
-	if r.Mode == ModeDerive {
+	switch r.Mode {
+	case ModeDerive:
 		what = "ECDH, " + r.KDF
+	case ModeWrapImport:
+		what = "ImportKeyMaterial, " + r.WrappingAlgorithm
 	}
 	if failed == 0 {
 		fmt.Fprintf(w, "%s: partner tool passes all %d cases with %s (%s; %d ms wall, %d ms in the tool summed over runs)\n", cli.Prog, len(r.Cases), what, r.Endpoint, r.TotalMS, r.ToolMS)

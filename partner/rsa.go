@@ -50,14 +50,9 @@ func newRSAChecker(o *Options) (*rsaChecker, error) {
 }
 
 func (rc *rsaChecker) setup(ctx context.Context, conn *kmsConn) error {
-	for _, spec := range rc.o.KeySpecs {
-		k, err := conn.createKey(ctx, spec, types.KeyUsageTypeEncryptDecrypt)
-		if err != nil {
-			return err
-		}
-		rc.keys[spec] = k
-	}
-	return nil
+	keys, err := conn.createKeys(ctx, rc.o.KeySpecs, types.KeyUsageTypeEncryptDecrypt)
+	rc.keys = keys
+	return err
 }
 
 func (rc *rsaChecker) cases() []Case {

@@ -27,6 +27,8 @@ const (
 	// ModeDecrypt: the tool decrypts with the private half of a KMS data
 	// key pair what openssl encrypted with its public half.
 	ModeDecrypt Mode = "decrypt"
+	// ModeWrapImport: the tool wraps key material for ImportKeyMaterial.
+	ModeWrapImport Mode = "wrap-import"
 )
 
 // Options configure Run.
@@ -41,9 +43,16 @@ type Options struct {
 	// Decrypt is the command of a data-key-pair consumer: {privkey_pem} or
 	// {privkey_der}, {in}, {out}.
 	Decrypt string
+	// WrapImport is the command of a key-material wrapping tool:
+	// {wrapping_pubkey_der} or {wrapping_pubkey_pem}, {material_in}, {out}.
+	WrapImport string
+	// WrappingAlgorithm is the GetParametersForImport algorithm for
+	// --wrap-import (default RSAES_OAEP_SHA_256).
+	WrappingAlgorithm string
 	// Algorithm is what an encrypt tool promises: RSAES_OAEP_SHA_1 or
-	// RSAES_OAEP_SHA_256 (for --decrypt: the padding openssl uses, empty
-	// for every one).
+	// RSAES_OAEP_SHA_256; for --decrypt, the padding openssl encrypts
+	// with: RSAES_OAEP_SHA_256 (default), RSAES_OAEP_SHA_1 or
+	// RSAES_PKCS1_V1_5.
 	Algorithm string
 	// Hybrid selects the hybrid check: the tool encrypts {data_in} to
 	// {data_out} with `openssl enc` settings EncArgs under a password it
@@ -56,6 +65,9 @@ type Options struct {
 	// KDF is what a derive tool writes to {secret_out}: raw (Z, the
 	// default), hkdf-sha256:SALT:INFO or x963-sha256[:SHAREDINFO].
 	KDF string
+	// PubkeyFormat is what a derive tool must write to {pubkey_out}: der,
+	// or any (default: DER or PEM SubjectPublicKeyInfo, detected).
+	PubkeyFormat string
 	// KMSEndpoint is a KMS endpoint URL (LocalStack, AWS); empty starts
 	// the in-process fake unless UseDefaultAWS is set.
 	KMSEndpoint string
@@ -126,9 +138,13 @@ type Result struct {
 	Tool      string `json:"tool"`
 	Algorithm string `json:"algorithm,omitempty"`
 	KDF       string `json:"kdf,omitempty"`
-	Hybrid    bool   `json:"hybrid"`
-	Endpoint  string `json:"kms_endpoint"`
-	Dir       string `json:"dir"`
+	// WrappingAlgorithm is the --wrap-import algorithm.
+	WrappingAlgorithm string `json:"wrapping_algorithm,omitempty"`
+	Hybrid            bool   `json:"hybrid"`
+	Endpoint          string `json:"kms_endpoint"`
+	// KMSWarning is set when the endpoint answered unlike AWS KMS.
+	KMSWarning string `json:"kms_warning,omitempty"`
+	Dir        string `json:"dir"`
 	// Problem, when set, failed the check before any case ran: the tool
 	// cannot start, timed out or wrote none of its outputs.
 	Problem *ToolProblem `json:"problem,omitempty"`
@@ -192,19 +208,26 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 		ck = d
+	case ModeWrapImport:
+		w, err := newWrapChecker(&o)
+		if err != nil {
+			return nil, err
+		}
+		ck = w
 	}
 	conn, err := dialKMS(ctx, o.KMSEndpoint, o.KMSEndpoint == "" && !o.UseDefaultAWS)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.close(context.WithoutCancel(ctx))
-	if err := conn.preflight(ctx); err != nil {
+	warning, err := conn.preflight(ctx)
+	if err != nil {
 		return nil, err
 	}
 	if err := ck.setup(ctx, conn); err != nil {
 		return nil, cli.Setup(err, "the KMS answers but refuses to create the keys this check needs: check the credentials' permissions (kms:CreateKey, kms:GetPublicKey)")
 	}
-	res := &Result{Mode: o.mode, Tool: o.command, Algorithm: o.Algorithm, KDF: o.KDF, Hybrid: o.Hybrid, Endpoint: endpointName(conn), Dir: o.Dir}
+	res := &Result{Mode: o.mode, Tool: o.command, Algorithm: o.Algorithm, KDF: o.KDF, WrappingAlgorithm: o.WrappingAlgorithm, Hybrid: o.Hybrid, Endpoint: endpointName(conn), Dir: o.Dir, KMSWarning: warning}
 	p, toolTime := o.smokeTest(ctx, ck.smoke())
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -273,7 +296,7 @@ func (o *Options) validate() error {
 	for _, m := range []struct {
 		cmd  string
 		mode Mode
-	}{{o.Encrypt, ModeEncrypt}, {o.Derive, ModeDerive}, {o.Decrypt, ModeDecrypt}} {
+	}{{o.Encrypt, ModeEncrypt}, {o.Derive, ModeDerive}, {o.Decrypt, ModeDecrypt}, {o.WrapImport, ModeWrapImport}} {
 		if strings.TrimSpace(m.cmd) != "" {
 			set++
 			o.mode, o.command = m.mode, m.cmd
@@ -281,9 +304,9 @@ func (o *Options) validate() error {
 	}
 	switch {
 	case set == 0:
-		return cli.Usage("no tool given: pass --encrypt, --derive or --decrypt with the tool's command", exampleHint)
+		return cli.Usage("no tool given: pass --encrypt, --derive, --decrypt or --wrap-import with the tool's command", exampleHint)
 	case set > 1:
-		return cli.Usage("--encrypt, --derive and --decrypt are exclusive: check one tool at a time", "run kmsconform partner once per tool")
+		return cli.Usage("--encrypt, --derive, --decrypt and --wrap-import are exclusive: check one tool at a time", "run kmsconform partner once per tool")
 	case o.Hybrid && o.mode != ModeEncrypt:
 		return cli.Usage("--hybrid goes with --encrypt", "drop --hybrid, or check the tool with --encrypt")
 	case o.Hybrid:
@@ -322,10 +345,11 @@ func (o *Options) validate() error {
 // required are the placeholders each mode's command must use: all of
 // each inner list, at least one of each outer alternative.
 var required = map[Mode][][]string{
-	ModeEncrypt: {{"{in}"}, {"{out}"}, {"{pubkey_pem}", "{pubkey_der}"}},
-	ModeHybrid:  {{"{data_in}"}, {"{data_out}"}, {"{key_out}"}, {"{pubkey_pem}", "{pubkey_der}"}},
-	ModeDerive:  {{"{pubkey_out}"}, {"{secret_out}"}, {"{kms_pubkey_pem}", "{kms_pubkey_der}"}},
-	ModeDecrypt: {{"{in}"}, {"{out}"}, {"{privkey_pem}", "{privkey_der}"}},
+	ModeEncrypt:    {{"{in}"}, {"{out}"}, {"{pubkey_pem}", "{pubkey_der}"}},
+	ModeHybrid:     {{"{data_in}"}, {"{data_out}"}, {"{key_out}"}, {"{pubkey_pem}", "{pubkey_der}"}},
+	ModeDerive:     {{"{pubkey_out}"}, {"{secret_out}"}, {"{kms_pubkey_pem}", "{kms_pubkey_der}"}},
+	ModeDecrypt:    {{"{in}"}, {"{out}"}, {"{privkey_pem}", "{privkey_der}"}},
+	ModeWrapImport: {{"{material_in}"}, {"{out}"}, {"{wrapping_pubkey_der}", "{wrapping_pubkey_pem}"}},
 }
 
 func (o *Options) checkPlaceholders() error {
@@ -342,7 +366,7 @@ func (o *Options) checkPlaceholders() error {
 }
 
 // modeFlag is how each mode is asked for on the command line.
-var modeFlag = map[Mode]string{ModeEncrypt: "--encrypt", ModeHybrid: "--encrypt --hybrid", ModeDerive: "--derive", ModeDecrypt: "--decrypt"}
+var modeFlag = map[Mode]string{ModeEncrypt: "--encrypt", ModeHybrid: "--encrypt --hybrid", ModeDerive: "--derive", ModeDecrypt: "--decrypt", ModeWrapImport: "--wrap-import"}
 
 func describeRequired(m Mode) string {
 	var parts []string

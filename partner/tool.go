@@ -15,10 +15,11 @@ import (
 
 // Placeholders a tool's command may use, by mode.
 var Placeholders = map[Mode][]string{
-	ModeEncrypt: {"{pubkey_pem}", "{pubkey_der}", "{in}", "{out}"},
-	ModeHybrid:  {"{pubkey_pem}", "{pubkey_der}", "{data_in}", "{data_out}", "{key_out}"},
-	ModeDerive:  {"{kms_pubkey_pem}", "{kms_pubkey_der}", "{pubkey_out}", "{secret_out}"},
-	ModeDecrypt: {"{privkey_pem}", "{privkey_der}", "{in}", "{out}"},
+	ModeEncrypt:    {"{pubkey_pem}", "{pubkey_der}", "{in}", "{out}"},
+	ModeHybrid:     {"{pubkey_pem}", "{pubkey_der}", "{data_in}", "{data_out}", "{key_out}"},
+	ModeDerive:     {"{kms_pubkey_pem}", "{kms_pubkey_der}", "{pubkey_out}", "{secret_out}"},
+	ModeDecrypt:    {"{privkey_pem}", "{privkey_der}", "{in}", "{out}"},
+	ModeWrapImport: {"{wrapping_pubkey_der}", "{wrapping_pubkey_pem}", "{material_in}", "{out}"},
 }
 
 // fileNames are the names the placeholders stand for in a case's
@@ -29,6 +30,7 @@ var fileNames = map[string]string{
 	"{kms_pubkey_pem}": "kms-pubkey.pem", "{kms_pubkey_der}": "kms-pubkey.der",
 	"{pubkey_out}": "tool-pubkey.out", "{secret_out}": "secret.out",
 	"{privkey_pem}": "privkey.pem", "{privkey_der}": "privkey.der",
+	"{wrapping_pubkey_der}": "wrapping-pubkey.der", "{wrapping_pubkey_pem}": "wrapping-pubkey.pem", "{material_in}": "material.bin",
 }
 
 // run is one execution of the partner's command.

@@ -87,6 +87,9 @@ func WriteDiff(w io.Writer, oldName string, old *flows.Report, newName string, n
 	p := func(format string, a ...any) { fmt.Fprintf(ew, format, a...) }
 	desc := func(name string, r *flows.Report) string {
 		s, _ := runStatus(r)
+		if r.Started.IsZero() {
+			return fmt.Sprintf("`%s` (%s)", mdCode(name), s)
+		}
 		return fmt.Sprintf("`%s` (started %s: %s)", mdCode(name), r.Started.UTC().Format(time.RFC3339), s)
 	}
 	p("# kmsconform report diff\n\n- Old: %s\n- New: %s\n\n", desc(oldName, old), desc(newName, new))

@@ -24,24 +24,33 @@ type kmsTarget struct {
 	Server string
 }
 
-// targetOf reads the KMS of r from its label: "kmsconform in-process fake
-// (URL); server: S" or "URL; server: S".
+// targetOf is the KMS of r: Report.KMSEndpoint and KMSRegion when the run
+// recorded them, else what its label says ("kmsconform in-process fake
+// (URL); server: S" or "URL; server: S", as older reports have it).
 func targetOf(r *flows.Report) kmsTarget {
 	label, server, _ := strings.Cut(r.KMS, "; server: ")
-	t := kmsTarget{Region: flows.DefaultRegion, Server: r.KMSServer}
+	label = strings.TrimSpace(label)
+	t := kmsTarget{Region: r.KMSRegion, Server: r.KMSServer}
+	if t.Region == "" {
+		t.Region = flows.DefaultRegion
+	}
 	if t.Server == "" {
 		t.Server = server
 	}
-	label = strings.TrimSpace(label)
-	if strings.Contains(label, "in-process") {
-		t.InProcess, t.Endpoint = true, ServeEndpoint
-		if i := strings.Index(label, "http"); i >= 0 {
-			t.RunEndpoint = strings.TrimRight(label[i:], ")")
-		}
-		return t
+	fromLabel := ""
+	if i := strings.Index(label, "http"); i >= 0 {
+		fromLabel = strings.TrimRight(strings.Fields(label[i:])[0], ")")
 	}
-	if strings.HasPrefix(label, "http://") || strings.HasPrefix(label, "https://") {
-		t.Endpoint, t.RunEndpoint = label, label
+	switch {
+	case strings.Contains(label, "in-process"):
+		t.InProcess, t.Endpoint, t.RunEndpoint = true, ServeEndpoint, r.KMSEndpoint
+		if t.RunEndpoint == "" {
+			t.RunEndpoint = fromLabel
+		}
+	case r.KMSEndpoint != "":
+		t.Endpoint, t.RunEndpoint = r.KMSEndpoint, r.KMSEndpoint
+	case fromLabel != "" && strings.HasPrefix(label, "http"):
+		t.Endpoint, t.RunEndpoint = fromLabel, fromLabel
 	}
 	return t
 }

@@ -41,6 +41,6 @@ exec 9>>"$KC_TRACE"
 __kc_script=$KC_SCRIPT
 __kc_role() { export KC_ROLE=$1; printf 'R\t%s\t%s\n' "$2" "$1" >&9; }
 trap 'if [[ ${BASH_SOURCE[0]-} == "$__kc_script" && $BASH_COMMAND != __kc_* ]]; then export KC_LINE=$LINENO; printf "D\t%s\t%s\n" "$LINENO" "${BASH_COMMAND//[$'"'"'\t\n'"'"']/ }" >&9; fi' DEBUG
-trap '__kc_rc=$?; printf "E\t%s\t%s\t%s\n" "$__kc_rc" "${KC_LINE-0}" "${BASH_COMMAND//[$'"'"'\t\n'"'"']/ }" >&9' ERR
+trap '__kc_ps=${PIPESTATUS[*]} __kc_rc=$?; printf "E\t%s\t%s\t%s\t%s\n" "$__kc_rc" "${KC_LINE-0}" "${BASH_COMMAND//[$'"'"'\t\n'"'"']/ }" "$__kc_ps" >&9' ERR
 source "$__kc_script"
 `

@@ -24,6 +24,7 @@ import (
 	"github.com/kmsconform/kmsconform/flows"
 	"github.com/kmsconform/kmsconform/internal/buildinfo"
 	"github.com/kmsconform/kmsconform/internal/cli"
+	"github.com/kmsconform/kmsconform/internal/preflight"
 )
 
 // DefaultTimeout bounds one cell.
@@ -49,6 +50,9 @@ type Options struct {
 	Binary string
 	// AWS is the aws CLI (default: aws on PATH).
 	AWS string
+	// Pairs, when set, limits the cells to these "producer>consumer" pairs
+	// of Engines instead of every producer × consumer.
+	Pairs []string
 	// Progress, when set, is called after each cell.
 	Progress func(done, total int, c *flows.Cell)
 }
@@ -78,6 +82,12 @@ func Run(ctx context.Context, rbs []*Runbook, o Options) (*flows.Report, error) 
 	if len(o.Engines) == 0 {
 		return nil, cli.Usage("no engines", "e.g. --engines host,oracle")
 	}
+	for _, p := range o.Pairs {
+		a, b, ok := strings.Cut(p, ">")
+		if !ok || !contains(o.Engines, a) || !contains(o.Engines, b) {
+			return nil, cli.Usage(fmt.Sprintf("pair %q is not PRODUCER>CONSUMER of the engines %s", p, strings.Join(o.Engines, ",")), "e.g. --pairs 'host>oracle,oracle>host'")
+		}
+	}
 	start := time.Now()
 	r := &run{o: o, engines: map[string]*openedEngine{}, keys: map[string]string{}}
 	defer r.closeEngines()
@@ -103,7 +113,9 @@ func Run(ctx context.Context, rbs []*Runbook, o Options) (*flows.Report, error) 
 	for i, rb := range rbs {
 		for _, p := range o.Engines {
 			for _, c := range o.Engines {
-				jobs = append(jobs, job{rb, FlowBase + i + 1, p, c})
+				if len(o.Pairs) == 0 || contains(o.Pairs, p+">"+c) {
+					jobs = append(jobs, job{rb, FlowBase + i + 1, p, c})
+				}
 			}
 		}
 	}
@@ -154,11 +166,13 @@ func (r *run) setup(ctx context.Context, rbs []*Runbook) error {
 		return cli.Setup(err, "check --kms-endpoint and your AWS credentials, or leave --kms-endpoint unset for the in-process fake")
 	}
 	r.k = k
-	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
-	if _, err := k.Client.ListKeys(pctx, &kms.ListKeysInput{Limit: aws.Int32(1)}); err != nil {
+	if _, err := preflight.KMS(ctx, k.Client, r.o.KMSEndpoint); err != nil {
 		k.Close()
-		return cli.Setup(fmt.Errorf("the KMS at %s does not answer: %w", k.Label, err), "start the KMS (or check the URL and credentials) and rerun")
+		return setupErr(err, "start the KMS (or check the URL and credentials) and rerun")
+	}
+	if err := preflight.Engines(ctx, r.o.Engines); err != nil {
+		k.Close()
+		return setupErr(err, "leave container engines out of --engines, or build their images")
 	}
 	usesAWS := false
 	for _, rb := range rbs {
@@ -199,6 +213,15 @@ func (r *run) setup(ctx context.Context, rbs []*Runbook) error {
 		r.engines[n] = e
 	}
 	return nil
+}
+
+// setupErr turns a preflight error (with its own hint) into exit 3.
+func setupErr(err error, hint string) error {
+	var pe *preflight.Error
+	if errors.As(err, &pe) && pe.Hint != "" {
+		hint = pe.Hint
+	}
+	return cli.Setup(err, hint)
 }
 
 func (r *run) closeEngines() {
@@ -352,7 +375,7 @@ func (r *run) cell(ctx context.Context, rb *Runbook, flow int, prod, cons string
 	case cctx.Err() != nil:
 		where := ""
 		if n := tr.lastLine(); n > 0 {
-			where = fmt.Sprintf(" (last command %s:%d `%s`)", rb.File, rb.CommandStart(n), tr.lastCommand())
+			where = fmt.Sprintf(" (last command %s:%d `%s`)", rb.File, rb.CommandStart(n), redact(tr.lastCommand()))
 		}
 		c.Actual = flows.Actual{Outcome: flows.Fail, Reason: fmt.Sprintf("timed out after %s%s", r.o.Timeout, where), Class: failclass.Timeout}
 	case exit != 0:

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -31,12 +32,25 @@ func readTrace(path string) trace {
 	var t trace
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	// bash runs the DEBUG trap again in a pipeline's subshells: keep one D
+	// record per command text while the line stays the same.
+	dLine, seen := "", map[string]bool{}
 	for sc.Scan() {
 		l := sc.Text()
 		if len(l) < 2 || l[1] != '\t' {
 			continue
 		}
-		t = append(t, record{kind: l[0], f: strings.Split(l[2:], "\t")})
+		r := record{kind: l[0], f: strings.Split(l[2:], "\t")}
+		if r.kind == 'D' {
+			if r.get(0) != dLine {
+				dLine, seen = r.get(0), map[string]bool{}
+			}
+			if seen[r.get(1)] {
+				continue
+			}
+			seen[r.get(1)] = true
+		}
+		t = append(t, r)
 	}
 	return t
 }
@@ -70,6 +84,13 @@ func excerpt(path string) string {
 	return string(b)
 }
 
+// secretRE finds secrets written on command lines (passwords, raw keys,
+// key material given to a KDF); reports show them as ***.
+var secretRE = regexp.MustCompile(`(pass:|-K |-k |hexkey:|hexsecret:|hexpass:|key:|secret:)('[^']*'|"[^"]*"|\S+)`)
+
+// redact hides secrets in a recorded command line.
+func redact(s string) string { return secretRE.ReplaceAllString(s, "${1}***") }
+
 var roleOf = map[string]flows.Role{RolePartner: flows.Producer, RoleOwner: flows.Consumer}
 
 // steps turns the trace into flows.Steps: every openssl and aws run (role,
@@ -84,16 +105,16 @@ func (t trace) steps(rb *Runbook) []flows.Step {
 			if isTool(r.get(1)) {
 				continue // its O or A record follows
 			}
-			out = append(out, flows.Step{Role: flows.Harness, Phase: "run", Command: r.get(1) + where})
+			out = append(out, flows.Step{Role: flows.Harness, Phase: "run", Command: redact(r.get(1)) + where})
 		case 'O':
-			s := flows.Step{Role: roleOf[r.get(1)], Engine: r.get(2), Phase: "run", Command: r.get(6) + where,
+			s := flows.Step{Role: roleOf[r.get(1)], Engine: r.get(2), Phase: "run", Command: redact(r.get(6)) + where,
 				ExitCode: atoi(r.get(3)), Stderr: excerpt(r.get(5)), Duration: flows.Duration(time.Duration(atoi(r.get(4))) * time.Microsecond)}
 			if s.ExitCode != 0 {
 				s.Class = failclass.Stderr(s.ExitCode, s.Stderr)
 			}
 			out = append(out, s)
 		case 'A':
-			s := flows.Step{Role: flows.KMSRole, Phase: "run", Command: r.get(5) + where,
+			s := flows.Step{Role: flows.KMSRole, Phase: "run", Command: redact(r.get(5)) + where,
 				ExitCode: atoi(r.get(2)), Stderr: excerpt(r.get(4)), Duration: flows.Duration(time.Duration(atoi(r.get(3))) * time.Microsecond)}
 			if s.ExitCode != 0 {
 				s.Class = awsClass(s.ExitCode, s.Stderr)
@@ -143,10 +164,10 @@ func (t trace) lastCommand() string {
 // the ERR trap), the first tool that failed on it, its class and the error
 // line of its stderr.
 func (t trace) failure(rb *Runbook, exit int, bashStderr string, steps []flows.Step) flows.Actual {
-	line, cmd := 0, ""
+	line, cmd, ps := 0, "", ""
 	for i := len(t) - 1; i >= 0; i-- {
 		if t[i].kind == 'E' {
-			exit, line, cmd = atoi(t[i].get(0)), atoi(t[i].get(1)), t[i].get(2)
+			exit, line, cmd, ps = atoi(t[i].get(0)), atoi(t[i].get(1)), t[i].get(2), t[i].get(3)
 			break
 		}
 	}
@@ -172,12 +193,29 @@ func (t trace) failure(rb *Runbook, exit int, bashStderr string, steps []flows.S
 				class = awsClass(code, se)
 			}
 			return flows.Actual{Outcome: flows.Fail, Class: class,
-				Reason: fmt.Sprintf("%s:%d: `%s` exited %d: %s", rb.File, start, command, code, failclass.ErrorLine(se))}
+				Reason: fmt.Sprintf("%s:%d: `%s` exited %d: %s", rb.File, start, redact(command), code, failclass.ErrorLine(se))}
+		}
+	}
+	// A harness command: PIPESTATUS says which element of the pipeline
+	// failed first; the pipeline's commands are the last D records of the line.
+	var ds []string
+	for _, r := range t {
+		if r.kind == 'D' && rb.CommandStart(r.line()) == start {
+			ds = append(ds, r.get(1))
+		}
+	}
+	if st := strings.Fields(ps); len(st) > 1 && len(ds) >= len(st) {
+		ds = ds[len(ds)-len(st):]
+		for i, s := range st {
+			if s != "0" {
+				cmd, exit = ds[i], atoi(s)
+				break
+			}
 		}
 	}
 	se := tail(bashStderr, 10)
 	return flows.Actual{Outcome: flows.Fail, Class: failclass.Stderr(exit, se),
-		Reason: fmt.Sprintf("%s:%d: `%s` exited %d: %s", rb.File, start, cmd, exit, failclass.ErrorLine(se))}
+		Reason: fmt.Sprintf("%s:%d: `%s` exited %d: %s", rb.File, start, redact(cmd), exit, failclass.ErrorLine(se))}
 }
 
 // tail returns the last n lines of s.

@@ -66,7 +66,8 @@ agent() {
   s+="exec timeout -s KILL ${KC_TSECS:-120} openssl"
   for n; do q "$n"; s+=" $REPLY"; done
   printf '%s\n' "$s" >"$d/run.sh"
-  if [[ -n $pipe ]]; then cat >"$d/in" & feed=$!; fi
+  # A background job's stdin is /dev/null unless given: pass ours on fd 3.
+  if [[ -n $pipe ]]; then exec 3<&0; cat <&3 >"$d/in" & feed=$!; exec 3<&-; fi
   printf '%s\n' "$j" >"$ctl/req"
   errf=$d/err
   cat "$d/out"

@@ -195,3 +195,31 @@ func TestOpenSSLWrapper(t *testing.T) {
 		}
 	}
 }
+
+// TestVersionOfABuiltBinary builds kmsconform as `make build` does
+// (-buildvcs=auto) and checks that --version names the module, the commit
+// this checkout is at, and the Go version.
+func TestVersionOfABuiltBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	rev, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("not a git checkout (or no git), so there is no revision to check: %v", err)
+	}
+	bin := t.TempDir() + "/kmsconform"
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "go", "build", "-buildvcs=auto", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.CommandContext(ctx, bin, "--version").Output()
+	if err != nil {
+		t.Fatalf("--version: %v", err)
+	}
+	for _, want := range []string{"module:   github.com/kmsconform/kmsconform", "revision: " + strings.TrimSpace(string(rev)), "go:       go1."} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("--version lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -10,29 +10,33 @@ import (
 	"time"
 
 	"github.com/kmsconform/kmsconform/internal/cli"
+	"github.com/kmsconform/kmsconform/internal/preflight"
 	"github.com/kmsconform/kmsconform/partner"
 )
 
 func init() {
-	register("partner", "validate a third party's encryption, ECDH or decryption tool against KMS", runPartner)
+	register("partner", "validate a third party's encryption, ECDH, decryption or key-wrapping tool against KMS", runPartner)
 }
 
 func runPartner(args []string) int {
-	fs := cli.NewFlags("kmsconform partner", "(--encrypt CMD --algorithm ALG [--hybrid] | --derive CMD [--kdf KDF] | --decrypt CMD) [flags]")
+	fs := cli.NewFlags("kmsconform partner", "(--encrypt CMD --algorithm ALG [--hybrid] | --derive CMD [--kdf KDF] | --decrypt CMD | --wrap-import CMD) [flags]")
 	enc := fs.String("encrypt", "", "an RSA key-wrap tool's command line, with {pubkey_pem} or {pubkey_der}, {in} and {out} (or {data_in} {data_out} {key_out} with --hybrid)")
 	derive := fs.String("derive", "", "an ECDH tool's command line, with {kms_pubkey_pem} or {kms_pubkey_der}, {pubkey_out} and {secret_out}")
 	decrypt := fs.String("decrypt", "", "a KMS data-key-pair consumer's command line, with {privkey_pem} or {privkey_der}, {in} and {out}")
-	alg := fs.String("algorithm", "", "with --encrypt: what the tool promises, RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256; with --decrypt: the only padding to try (default: all)")
+	wrapImport := fs.String("wrap-import", "", "a key-material wrapping tool's command line, with {wrapping_pubkey_der} or {wrapping_pubkey_pem}, {material_in} and {out}")
+	wrapAlg := fs.String("wrapping-algorithm", "RSAES_OAEP_SHA_256", "with --wrap-import: RSAES_OAEP_SHA_256, RSAES_OAEP_SHA_1, RSA_AES_KEY_WRAP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1")
+	alg := fs.String("algorithm", "", "with --encrypt: what the tool promises, RSAES_OAEP_SHA_1 or RSAES_OAEP_SHA_256; with --decrypt: the padding openssl encrypts with, RSAES_OAEP_SHA_256 (default), RSAES_OAEP_SHA_1 or RSAES_PKCS1_V1_5")
 	hybrid := fs.Bool("hybrid", false, "with --encrypt: the tool encrypts data with openssl enc under a password it wraps with RSA")
 	encArgs := fs.String("enc-args", "-aes-256-cbc -pbkdf2", "with --hybrid: the openssl enc options the data must decrypt with")
 	kdf := fs.String("kdf", "raw", "with --derive: what the tool writes to {secret_out}: raw (Z), hkdf-sha256:SALT:INFO or x963-sha256[:SHAREDINFO] (32 bytes; values are text or 0x-hex)")
+	pubFormat := fs.String("pubkey-format", "any", "with --derive: der if the tool must write DER SubjectPublicKeyInfo to {pubkey_out}; any accepts PEM too")
 	endpoint := fs.String("kms-endpoint", "", "a KMS endpoint URL (LocalStack, AWS); default: the in-process fake")
 	aws := fs.Bool("aws", false, "use the SDK's default AWS KMS endpoint and credentials instead of the fake")
-	specs := fs.String("key-specs", "", "comma-separated key specs (default RSA_2048,RSA_3072,RSA_4096; ECC_NIST_P256,ECC_NIST_P384,ECC_NIST_P521 with --derive)")
+	specs := fs.String("key-specs", "", "comma-separated key specs (default RSA_2048,RSA_3072,RSA_4096, for --wrap-import the wrapping keys; ECC_NIST_P256,ECC_NIST_P384,ECC_NIST_P521 with --derive)")
 	timeout := fs.Duration("timeout", 60*time.Second, "time limit for one run of the tool")
 	parallel := fs.Int("parallel", 2, "cases run at once")
 	report := fs.String("report", "", "write DIR/partner.md, DIR/partner.json and DIR/partner.html")
-	for name, meta := range map[string]string{"encrypt": "CMD", "derive": "CMD", "decrypt": "CMD", "algorithm": "ALG", "enc-args": "ARGS", "kdf": "KDF", "kms-endpoint": "URL", "key-specs": "SPECS", "report": "DIR"} {
+	for name, meta := range map[string]string{"encrypt": "CMD", "derive": "CMD", "decrypt": "CMD", "algorithm": "ALG", "wrap-import": "CMD", "wrapping-algorithm": "ALG", "enc-args": "ARGS", "kdf": "KDF", "kms-endpoint": "URL", "key-specs": "SPECS", "report": "DIR"} {
 		fs.Meta(name, meta)
 	}
 	fs.Extra = `The tool runs with sh -c in the current directory with your environment and stdin
@@ -56,10 +60,15 @@ Example:
 	if *specs != "" {
 		keySpecs = strings.Split(*specs, ",")
 	}
+	if *report != "" {
+		if err := preflight.ReportDir(*report); err != nil {
+			return cli.Print(os.Stderr, cli.Setup(err, "choose a --report directory you can write to; no case was run"))
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	res, err := partner.Run(ctx, partner.Options{
-		Encrypt: *enc, Derive: *derive, Decrypt: *decrypt, Algorithm: *alg, Hybrid: *hybrid, EncArgs: *encArgs, KDF: *kdf,
+		Encrypt: *enc, Derive: *derive, Decrypt: *decrypt, WrapImport: *wrapImport, WrappingAlgorithm: *wrapAlg, Algorithm: *alg, Hybrid: *hybrid, EncArgs: *encArgs, KDF: *kdf, PubkeyFormat: *pubFormat,
 		KMSEndpoint: *endpoint, UseDefaultAWS: *aws, KeySpecs: keySpecs,
 		Timeout: *timeout, Parallel: *parallel, Progress: progress,
 	})

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/kmsconform/kmsconform/flows"
+	"github.com/kmsconform/kmsconform/render"
 )
 
 // TestShardsMergeToTheWholeRun runs flow 7 on the oracle whole and in two
@@ -55,5 +58,43 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 	}
 	if code := reportCmd([]string{"merge", "--out", filepath.Join(dir, "bad"), filepath.Join(dir, "nonexistent")}); code == 0 {
 		t.Error("merging a missing directory succeeded; want a failure")
+	}
+}
+
+// TestReportDiffExitCodes: 1 when a cell got worse, 0 when not (better or
+// unchanged), 2 for bad usage, 3 for an unreadable or foreign report.
+func TestReportDiffExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, v flows.Verdict) string {
+		t.Helper()
+		rep := &flows.Report{Cells: []flows.Cell{{ID: "4/md5/host>oracle", Flow: 4, FlowTitle: "bad decrypt", Verdict: v},
+			{ID: "4/sha256/host>oracle", Flow: 4, FlowTitle: "bad decrypt", Verdict: flows.ExpectedPass}}}
+		p := filepath.Join(dir, name)
+		if err := render.Write(p, rep); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good, bad := write("good", flows.ExpectedFail), write("bad", flows.Unexpected)
+	foreign := filepath.Join(dir, "foreign.json")
+	if err := os.WriteFile(foreign, []byte(`{"name":"not a report"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"diff", good, bad}, 1},
+		{[]string{"diff", bad, good}, 0},
+		{[]string{"diff", good, filepath.Join(good, "results.json")}, 0},
+		{[]string{"diff", good}, 2},
+		{[]string{"diff", good, filepath.Join(dir, "missing")}, 3},
+		{[]string{"diff", good, foreign}, 3},
+		{[]string{"dif", good, bad}, 2},
+		{[]string{"diff", "--help"}, 0},
+	} {
+		if got := reportCmd(c.args); got != c.want {
+			t.Errorf("report %v: exit %d, want %d", c.args, got, c.want)
+		}
 	}
 }

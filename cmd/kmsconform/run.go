@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/kmsconform/kmsconform/diagnose"
 	"github.com/kmsconform/kmsconform/engine"
 	// openssl-X engines: real openssl builds in containers (kmsconform images build).
 	_ "github.com/kmsconform/kmsconform/engine/container"
@@ -31,7 +32,7 @@ func runFlows(args []string) int {
 	flowsFlag := fs.String("flows", "", "comma-separated flow numbers (default: all)")
 	endpoint := fs.String("kms-endpoint", os.Getenv("AWS_ENDPOINT_URL"), "KMS endpoint URL with the standard AWS credential chain (default: $AWS_ENDPOINT_URL, else the in-process fake)")
 	reportDir := fs.String("report", "", "write junit.xml, results.json, report.md and report.html to this directory")
-	keepWork := fs.Bool("keep-work", true, "with --report, keep the files of every failing cell in DIR/work/CELL (mode 0700)")
+	keepWork := fs.Bool("keep-work", true, "with --report, keep the files of every failing cell in DIR/work/CELL, mode 0700 (--keep-work=false keeps none)")
 	shard := fs.String("shard", "", "run only slice I of N of the cells, e.g. 2/4")
 	parallel := fs.Int("parallel", 0, "cells run at once (default max(16, 8 x CPUs): most of a cell is waiting on processes)")
 	fs.Meta("engines", "LIST")
@@ -70,20 +71,23 @@ func runFlows(args []string) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal the run winds down (report, clean-up); a
+	// second one gets the default behaviour back and ends the process.
+	context.AfterFunc(ctx, stop)
 
 	// Pre-flight: nothing runs unless the report can be written, the
 	// engines can start and a KMS answers.
 	if *reportDir != "" {
 		if err := preflight.ReportDir(*reportDir); err != nil {
-			return cli.Print(os.Stderr, runSetup(err))
+			return runSetup(ctx, err)
 		}
 	}
 	if err := preflight.Engines(ctx, flows.EngineNames(cells)); err != nil {
-		return cli.Print(os.Stderr, runSetup(err))
+		return runSetup(ctx, err)
 	}
 	k, err := flows.OpenKMS(ctx, *endpoint)
 	if err != nil {
-		return cli.Print(os.Stderr, runSetup(err))
+		return runSetup(ctx, err)
 	}
 	defer k.Close()
 	if k.Warning != "" {
@@ -91,10 +95,7 @@ func runFlows(args []string) int {
 	}
 	pool, err := flows.OpenPool(ctx, flows.EngineNames(cells))
 	if err != nil {
-		if ctx.Err() != nil {
-			return cli.Print(os.Stderr, ctx.Err())
-		}
-		return cli.Print(os.Stderr, runSetup(err))
+		return runSetup(ctx, err)
 	}
 	defer pool.Close()
 
@@ -104,9 +105,13 @@ func runFlows(args []string) int {
 	}
 	rep, err := flows.Run(ctx, opts)
 	if rep == nil {
-		return cli.Print(os.Stderr, runSetup(err))
+		return runSetup(ctx, err)
 	}
 	rep.Shard = *shard
+	if opts.KeepWork != "" && !rep.Interrupted && rep.Unexpected() > 0 {
+		// The doctor's word on each unexpected cell's kept files.
+		diagnose.CellsWith(ctx, rep, *reportDir, diagnose.Options{KMS: k.Client})
+	}
 	if *reportDir != "" {
 		if werr := render.Write(*reportDir, rep); werr != nil {
 			return cli.Print(os.Stderr, cli.Setup(werr, "check that the --report directory is writable"))
@@ -130,19 +135,23 @@ func runFlows(args []string) int {
 	return cli.ExitOK
 }
 
-// runSetup turns a pre-flight or start-up error into a setup error (exit 3)
-// with its hint; a usage error (a mistyped engine name found on opening it)
-// stays one.
-func runSetup(err error) error {
+// runSetup prints a pre-flight or start-up error as a setup error (exit 3)
+// with its hint and returns the exit code; a usage error (a mistyped engine
+// name found on opening it) stays one, and a signal during set-up is an
+// interruption (130).
+func runSetup(ctx context.Context, err error) int {
 	var ce *cli.Error
-	if errors.As(err, &ce) {
-		return err
-	}
 	var pe *preflight.Error
-	if errors.As(err, &pe) {
-		return &cli.Error{Code: cli.ExitSetup, Msg: pe.Error(), Hint: pe.Hint}
+	switch {
+	case ctx.Err() != nil:
+		err = ctx.Err()
+	case errors.As(err, &ce):
+	case errors.As(err, &pe):
+		err = &cli.Error{Code: cli.ExitSetup, Msg: pe.Error(), Hint: pe.Hint}
+	default:
+		err = cli.Setup(err, "check that every engine in --engines exists (`kmsconform run --engines host` uses only the openssl on PATH)")
 	}
-	return cli.Setup(err, "check that every engine in --engines exists (`kmsconform run --engines host` uses only the openssl on PATH)")
+	return cli.Print(os.Stderr, err)
 }
 
 // runCheckEngineNames refuses, as a usage error with "did you mean", an

@@ -8,11 +8,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/kmsconform/kmsconform/engine"
 	"github.com/kmsconform/kmsconform/flows"
 	"github.com/kmsconform/kmsconform/internal/cli"
+	"github.com/kmsconform/kmsconform/internal/preflight"
 	"github.com/kmsconform/kmsconform/render"
 	"github.com/kmsconform/kmsconform/runbook"
 )
@@ -21,7 +21,7 @@ func init() {
 	register("runbook", "run a partner runbook (shell or Markdown) across openssl engines on both sides; `runbook lint` checks it", runRunbook)
 }
 
-const runbookUsage = `usage: kmsconform runbook [--engines LIST] [--kms-endpoint URL] [--report DIR] [--timeout D] FILE...
+const runbookUsage = `usage: kmsconform runbook [--engines LIST] [--pairs P>C,...] [--kms-endpoint URL] [--report DIR] [--timeout D] FILE...
        kmsconform runbook lint [--format text|json] FILE...`
 
 // runRunbook is `kmsconform runbook ...`.
@@ -37,6 +37,7 @@ func runRunbook(args []string) int {
 	timeout := fs.Duration("timeout", runbook.DefaultTimeout, "time limit of one cell (one run of the runbook)")
 	parallel := fs.Int("parallel", 4, "cells run at once")
 	awsCLI := fs.String("aws", "", "the aws CLI to run (default: aws on PATH)")
+	pairs := fs.String("pairs", "", "only these cells, e.g. 'host>oracle,oracle>host' (default: every producer x consumer)")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, runbookUsage)
 		fs.PrintDefaults()
@@ -71,10 +72,15 @@ func runRunbook(args []string) int {
 	if bad {
 		return cli.ExitUsage
 	}
+	if *reportDir != "" {
+		if err := preflight.ReportDir(*reportDir); err != nil {
+			return cli.Print(os.Stderr, cli.Setup(err, "choose a --report directory you can write to"))
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	rep, err := runbook.Run(ctx, rbs, runbook.Options{
-		Engines: names, KMSEndpoint: *endpoint, Timeout: *timeout, Parallel: *parallel, AWS: *awsCLI,
+		Engines: names, KMSEndpoint: *endpoint, Timeout: *timeout, Parallel: *parallel, AWS: *awsCLI, Pairs: engine.ParseList(*pairs),
 		Progress: render.Progress(os.Stderr),
 	})
 	if rep == nil {
@@ -147,5 +153,3 @@ func runRunbookLint(args []string) int {
 	}
 	return cli.ExitOK
 }
-
-var _ = time.Second

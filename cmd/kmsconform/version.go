@@ -14,7 +14,7 @@ func init() {
 
 // runVersion is `kmsconform version` and `kmsconform --version`.
 func runVersion(args []string) int {
-	fs := cli.NewFlags("kmsconform version", "")
+	fs := cli.NewFlags("kmsconform version", "[--short]")
 	short := fs.Bool("short", false, "print only the one-word version (release tag, else revision)")
 	if code, stop := fs.ParseArgs(args); stop {
 		return code

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,7 +23,9 @@ type example struct {
 	hybrid         bool
 	derive         bool   // --derive instead of --encrypt
 	decrypt        bool   // --decrypt instead of --encrypt
+	wrap           bool   // --wrap-import (alg is the wrapping algorithm)
 	kdf            string // with derive
+	pubFormat      string // with derive
 	specs          []string
 	pass           bool
 	diagnosis      string // substring of a diagnosis
@@ -31,43 +34,69 @@ type example struct {
 	needs          string // interpreter that must be installed
 }
 
-// javaCmd compiles single-file Java examples once (what `java File.java`
-// does on every run, at a second or more each) and returns the command
-// that runs the compiled class; cp is an extra class path (a jar) or "".
-func javaCmd(t *testing.T, here, class, cp string) string {
-	t.Helper()
-	if _, err := exec.LookPath("javac"); err != nil {
-		t.Fatalf("javac (Java 17) is needed to run the Java partner examples: %v", err)
-	}
-	dir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	args := []string{"-d", dir, filepath.Join(here, "java", class+".java")}
-	if cp != "" {
-		if _, err := os.Stat(cp); err != nil {
-			t.Fatalf("%s is needed (Debian package libbcprov-java): %v", cp, err)
-		}
-		args = append([]string{"-cp", cp}, args...)
-		dir += ":" + cp
-	}
-	out, err := exec.CommandContext(ctx, "javac", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("javac %s.java: %v\n%s", class, err, out)
-	}
-	return "java -cp " + dir + " " + class
+// builds compiles the Java and Go examples on first use, once per test
+// run, into one temporary directory: only the subtests selected with -run
+// pay for javac and go build.
+type builds struct {
+	here, dir string
+	mu        sync.Mutex
+	done      map[string]string // marker → command
 }
 
-// goCmd builds a Go example into a temporary directory.
-func goCmd(t *testing.T, here, dir string) string {
+// java returns a marker for the command that runs a compiled single-file
+// Java example (what `java File.java` does on every run, at a second or
+// more each); cp is an extra class path (a jar) or "".
+func (b *builds) java(class, cp string) string { return "@java:" + class + ":" + cp + "@" }
+
+// goBin returns a marker for a Go example built from go/DIR.
+func (b *builds) goBin(dir string) string { return "@go:" + dir + "@" }
+
+// resolve replaces the marker at the start of cmd, building it if needed.
+func (b *builds) resolve(t *testing.T, cmd string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), filepath.Base(dir))
+	if !strings.HasPrefix(cmd, "@") {
+		return cmd
+	}
+	end := strings.Index(cmd[1:], "@") + 1
+	marker, rest := cmd[:end+1], cmd[end+1:]
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if c, ok := b.done[marker]; ok {
+		return c + rest
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./"+filepath.Join("go", dir)).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build %s: %v\n%s", dir, err, out)
+	parts := strings.Split(strings.Trim(marker, "@"), ":")
+	var c string
+	switch parts[0] {
+	case "java":
+		class, cp := parts[1], parts[2]
+		if _, err := exec.LookPath("javac"); err != nil {
+			t.Fatalf("javac (Java 17) is needed to run the Java partner examples: %v", err)
+		}
+		out := filepath.Join(b.dir, "java")
+		args := []string{"-d", out, filepath.Join(b.here, "java", class+".java")}
+		classpath := out
+		if cp != "" {
+			if _, err := os.Stat(cp); err != nil {
+				t.Fatalf("%s is needed (Debian package libbcprov-java): %v", cp, err)
+			}
+			args = append([]string{"-cp", cp}, args...)
+			classpath += ":" + cp
+		}
+		if msg, err := exec.CommandContext(ctx, "javac", args...).CombinedOutput(); err != nil {
+			t.Fatalf("javac %s.java: %v\n%s", class, err, msg)
+		}
+		c = "java -cp " + classpath + " " + class
+	case "go":
+		bin := filepath.Join(b.dir, "go", parts[1])
+		if msg, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./"+filepath.Join("go", parts[1])).CombinedOutput(); err != nil {
+			t.Fatalf("go build %s: %v\n%s", parts[1], err, msg)
+		}
+		c = bin
 	}
-	return bin
+	b.done[marker] = c
+	return c + rest
 }
 
 func TestPartnerExamples(t *testing.T) {
@@ -76,6 +105,7 @@ func TestPartnerExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	sh := func(s string) string { return filepath.Join(here, "shell", s) }
+	b := &builds{here: here, dir: t.TempDir(), done: map[string]string{}}
 	const io3 = " {pubkey_pem} {in} {out}"
 	const hy = " {pubkey_pem} {data_in} {data_out} {key_out}"
 	all := partner.KeySpecs
@@ -84,6 +114,7 @@ func TestPartnerExamples(t *testing.T) {
 	ends := []string{"RSA_2048", "RSA_4096"}
 	const der3 = " {pubkey_der} {in} {out}"
 	const priv3 = " {privkey_pem} {in} {out}"
+	const wrap3 = " {wrapping_pubkey_der} {material_in} {out}"
 	const ecdhPEM = " {kms_pubkey_pem} {pubkey_out} {secret_out}"
 	const ecdhDER = " {kms_pubkey_der} {pubkey_out} {secret_out}"
 	eccAll := partner.ECCKeySpecs
@@ -100,17 +131,17 @@ func TestPartnerExamples(t *testing.T) {
 			diagnosis: "carriage return"},
 		{name: "shell hybrid without -pbkdf2", cmd: sh("hybrid-no-pbkdf2.sh") + hy, alg: "RSAES_OAEP_SHA_256", hybrid: true, specs: one,
 			diagnosis: "legacy key derivation (EVP_BytesToKey, no -pbkdf2)"},
-		{name: "java explicit OAEPParameterSpec", cmd: javaCmd(t, here, "OaepExplicit", "") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "java"},
-		{name: "java OAEPWithSHA-256AndMGF1Padding defaults", cmd: javaCmd(t, here, "OaepDefaults", "") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
+		{name: "java explicit OAEPParameterSpec", cmd: b.java("OaepExplicit", "") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "java"},
+		{name: "java OAEPWithSHA-256AndMGF1Padding defaults", cmd: b.java("OaepDefaults", "") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
 			diagnosis: "MGF1 with SHA-1", stack: "SunJCE", needs: "java"},
-		{name: "java BouncyCastle OAEPWithSHA-256AndMGF1Padding", cmd: javaCmd(t, here, "OaepBouncyCastle", "/usr/share/java/bcprov.jar") + io3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "java"},
+		{name: "java BouncyCastle OAEPWithSHA-256AndMGF1Padding", cmd: b.java("OaepBouncyCastle", "/usr/share/java/bcprov.jar") + io3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "java"},
 		{name: "node oaepHash sha256", cmd: "node " + filepath.Join(here, "node", "oaep-sha256.js") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "node"},
 		{name: "node default oaepHash", cmd: "node " + filepath.Join(here, "node", "oaep-default-hash.js") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
 			diagnosis: "OAEP with sha1", stack: "without oaepHash", needs: "node"},
 		{name: "webcrypto RSA-OAEP SHA-256", cmd: "node " + filepath.Join(here, "node", "webcrypto-oaep.js") + der3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "node"},
 		{name: "webcrypto RSA-OAEP SHA-1 where SHA-256 was promised", cmd: "node " + filepath.Join(here, "node", "webcrypto-oaep.js") + der3 + " SHA-1", alg: "RSAES_OAEP_SHA_256", specs: one,
 			diagnosis: "OAEP with sha1", stack: "WebCrypto", needs: "node"},
-		{name: "go crypto/rsa OAEP SHA-256", cmd: goCmd(t, here, "oaep-sha256") + der3, alg: "RSAES_OAEP_SHA_256", specs: all, pass: true},
+		{name: "go crypto/rsa OAEP SHA-256", cmd: b.goBin("oaep-sha256") + der3, alg: "RSAES_OAEP_SHA_256", specs: all, pass: true},
 		{name: "node default oaepHash is fine for SHA_1", cmd: "node " + filepath.Join(here, "node", "oaep-default-hash.js") + io3, alg: "RSAES_OAEP_SHA_1", specs: one, pass: true, needs: "node"},
 		{name: "python OAEP SHA-256", cmd: "python3 " + filepath.Join(here, "python", "oaep_sha256.py") + io3, alg: "RSAES_OAEP_SHA_256", specs: ends, pass: true, needs: "python3"},
 		{name: "python mismatched hashes", cmd: "python3 " + filepath.Join(here, "python", "oaep_mismatched.py") + io3, alg: "RSAES_OAEP_SHA_256", specs: one,
@@ -120,6 +151,9 @@ func TestPartnerExamples(t *testing.T) {
 		{name: "shell openssl ECDH", derive: true, cmd: sh("ecdh.sh") + ecdhPEM, specs: eccAll, pass: true},
 		{name: "shell openssl ECDH that hashes Z", derive: true, cmd: sh("ecdh-sha256.sh") + ecdhPEM, specs: p256,
 			diagnosis: "SHA-256(Z)", stack: "DeriveKeyMaterial"},
+		{name: "shell openssl ECDH, PEM public key accepted", derive: true, cmd: sh("ecdh-pem.sh") + ecdhPEM, specs: p256, pass: true},
+		{name: "shell openssl ECDH, PEM where DER was agreed", derive: true, pubFormat: "der", cmd: sh("ecdh-pem.sh") + ecdhPEM, specs: p256,
+			diagnosis: "writes its public key as PEM", stack: "Python cryptography"},
 		{name: "python ECDH raw Z", derive: true, cmd: "python3 " + filepath.Join(here, "python", "ecdh_raw.py") + ecdhPEM, specs: p256, pass: true, needs: "python3"},
 		{name: "python ECDH with HKDF where raw was agreed", derive: true, cmd: "python3 " + filepath.Join(here, "python", "ecdh_hkdf.py") + ecdhPEM, specs: p256,
 			diagnosis: "HKDF-SHA256(Z) with empty salt and info", stack: "HKDF(...).derive(shared)", needs: "python3"},
@@ -130,11 +164,11 @@ func TestPartnerExamples(t *testing.T) {
 		{name: "node createECDH getPublicKey (bare point)", derive: true, cmd: "node " + filepath.Join(here, "node", "ecdh-getpublickey.js") + ecdhPEM, specs: p256,
 			diagnosis: "bare EC point", stack: "ecdh.getPublicKey()", needs: "node"},
 		{name: "webcrypto ECDH", derive: true, cmd: "node " + filepath.Join(here, "node", "webcrypto-ecdh.js") + ecdhDER, specs: eccAll, pass: true, needs: "node"},
-		{name: "go crypto/ecdh", derive: true, cmd: goCmd(t, here, "ecdh-raw") + ecdhDER, specs: eccAll, pass: true},
-		{name: "go big.Int drops leading zeros", derive: true, cmd: goCmd(t, here, "ecdh-bigint") + ecdhDER, specs: p521,
+		{name: "go crypto/ecdh", derive: true, cmd: b.goBin("ecdh-raw") + ecdhDER, specs: eccAll, pass: true},
+		{name: "go big.Int drops leading zeros", derive: true, cmd: b.goBin("ecdh-bigint") + ecdhDER, specs: p521,
 			diagnosis: "drops Z's leading zero bytes", stack: "new(big.Int).SetBytes(z).Bytes()"},
-		{name: "java SunEC ECDH", derive: true, cmd: javaCmd(t, here, "EcdhRaw", "") + ecdhDER, specs: eccAll, pass: true, needs: "java"},
-		{name: "java BigInteger round trip", derive: true, cmd: javaCmd(t, here, "EcdhBigInteger", "") + ecdhDER, specs: p521,
+		{name: "java SunEC ECDH", derive: true, cmd: b.java("EcdhRaw", "") + ecdhDER, specs: eccAll, pass: true, needs: "java"},
+		{name: "java BigInteger round trip", derive: true, cmd: b.java("EcdhBigInteger", "") + ecdhDER, specs: p521,
 			diagnosis: "drops Z's leading zero bytes", stack: "BigInteger", needs: "java"},
 
 		// Data key pair consumers (--decrypt): openssl encrypts with the pair's public key.
@@ -144,10 +178,21 @@ func TestPartnerExamples(t *testing.T) {
 		{name: "python decrypt OAEP SHA-256", decrypt: true, cmd: "python3 " + filepath.Join(here, "python", "decrypt_oaep_sha256.py") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one, pass: true, needs: "python3"},
 		{name: "node privateDecrypt default oaepHash", decrypt: true, cmd: "node " + filepath.Join(here, "node", "decrypt-default-hash.js") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one,
 			diagnosis: "decrypts RSAES_OAEP_SHA_1", stack: "without oaepHash", needs: "node"},
-		{name: "java SunJCE decrypt defaults", decrypt: true, cmd: javaCmd(t, here, "DecryptDefaults", "") + " {privkey_der} {in} {out}", alg: "RSAES_OAEP_SHA_256", specs: one,
+		{name: "java SunJCE decrypt defaults", decrypt: true, cmd: b.java("DecryptDefaults", "") + " {privkey_der} {in} {out}", alg: "RSAES_OAEP_SHA_256", specs: one,
 			diagnosis: "label hash sha256 and MGF1 sha1", stack: "SunJCE", needs: "java"},
-		{name: "go PKCS#1-only key parser", decrypt: true, cmd: goCmd(t, here, "decrypt-pkcs1") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one,
+		{name: "go PKCS#1-only key parser", decrypt: true, cmd: b.goBin("decrypt-pkcs1") + priv3, alg: "RSAES_OAEP_SHA_256", specs: one,
 			diagnosis: "PKCS#8", stack: "x509.ParsePKCS1PrivateKey"},
+
+		// Key material wrapping for ImportKeyMaterial (--wrap-import).
+		{name: "shell wrap OAEP SHA-256", wrap: true, cmd: sh("wrap-oaep-sha256.sh") + wrap3, alg: "RSAES_OAEP_SHA_256", specs: all, pass: true},
+		{name: "shell wrap KWP", wrap: true, cmd: sh("wrap-kwp.sh") + wrap3, alg: "RSA_AES_KEY_WRAP_SHA_256", specs: one, pass: true},
+		{name: "shell wrap KW where KWP is needed", wrap: true, cmd: sh("wrap-kw.sh") + wrap3, alg: "RSA_AES_KEY_WRAP_SHA_256", specs: one,
+			diagnosis: "without padding (KW, RFC 3394)", stack: "aes_key_wrap"},
+		{name: "shell wraps its own material", wrap: true, cmd: sh("wrap-own-material.sh") + wrap3, alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "wraps other bytes than the key material"},
+		{name: "python wrap KWP", wrap: true, cmd: "python3 " + filepath.Join(here, "python", "wrap_kwp.py") + wrap3, alg: "RSA_AES_KEY_WRAP_SHA_256", specs: one, pass: true, needs: "python3"},
+		{name: "node wrap with default oaepHash", wrap: true, cmd: "node " + filepath.Join(here, "node", "wrap-oaep-default.js") + " {wrapping_pubkey_pem} {material_in} {out}", alg: "RSAES_OAEP_SHA_256", specs: one,
+			diagnosis: "OAEP with sha1", stack: "without oaepHash", needs: "node"},
 	}
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
@@ -158,9 +203,13 @@ func TestPartnerExamples(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
+			ex.cmd = b.resolve(t, ex.cmd)
 			o := partner.Options{Encrypt: ex.cmd, Algorithm: ex.alg, Hybrid: ex.hybrid, KeySpecs: ex.specs, Timeout: 90 * time.Second}
 			if ex.derive {
-				o = partner.Options{Derive: ex.cmd, KDF: ex.kdf, KeySpecs: ex.specs, Timeout: 90 * time.Second}
+				o = partner.Options{Derive: ex.cmd, KDF: ex.kdf, PubkeyFormat: ex.pubFormat, KeySpecs: ex.specs, Timeout: 90 * time.Second}
+			}
+			if ex.wrap {
+				o = partner.Options{WrapImport: ex.cmd, WrappingAlgorithm: ex.alg, KeySpecs: ex.specs, Timeout: 90 * time.Second}
 			}
 			if ex.decrypt {
 				o = partner.Options{Decrypt: ex.cmd, Algorithm: ex.alg, KeySpecs: ex.specs, Timeout: 90 * time.Second}

@@ -98,17 +98,45 @@ func (f *Flags) PrintUsage(w io.Writer) {
 	if len(rows) > 0 {
 		fmt.Fprintln(w, "\nflags:")
 	}
+	col := min(width, 28) + 4 // where the texts start
 	for _, r := range rows {
-		if width > 28 && len(r.left) > 28 {
-			fmt.Fprintf(w, "%s\n%s    %s\n", r.left, strings.Repeat(" ", min(width, 28)), r.text)
-			continue
+		lines := wrap(r.text, max(UsageWidth-col, 30))
+		if len(r.left) > col-4 {
+			fmt.Fprintln(w, r.left)
+		} else {
+			fmt.Fprintf(w, "%-*s", col, r.left)
+			fmt.Fprintln(w, lines[0])
+			lines = lines[1:]
 		}
-		fmt.Fprintf(w, "%-*s    %s\n", min(width, 28), r.left, r.text)
+		for _, l := range lines {
+			fmt.Fprintf(w, "%*s%s\n", col, "", l)
+		}
 	}
 	if f.Extra != "" {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, strings.TrimRight(f.Extra, "\n"))
 	}
+}
+
+// UsageWidth is the width flag texts are wrapped to in a usage.
+const UsageWidth = 100
+
+// wrap splits s into lines of at most width characters at spaces (a longer
+// word stays whole).
+func wrap(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
 }
 
 // placeholder names the value of fl in the usage.

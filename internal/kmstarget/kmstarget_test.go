@@ -2,6 +2,7 @@ package kmstarget
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -146,5 +147,33 @@ func TestFakeInProcess(t *testing.T) {
 	}
 	if err := f.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestExternalEndpointOption: Options.Endpoint names the external endpoint
+// (before $KMSCONFORM_KMS_ENDPOINT), with the standard credential chain.
+func TestExternalEndpointOption(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	f, err := Start(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	t.Setenv(EnvEndpoint, "http://127.0.0.1:1")
+	t.Setenv("AWS_ACCESS_KEY_ID", "ext")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "ext")
+	t.Setenv("AWS_CONFIG_FILE", os.DevNull)
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", os.DevNull)
+	x, err := Start(ctx, Options{Kind: External, Endpoint: f.Endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if x.Endpoint != f.Endpoint {
+		t.Fatalf("endpoint %q, want %q", x.Endpoint, f.Endpoint)
+	}
+	if _, err := x.Client.ListKeys(ctx, &kms.ListKeysInput{}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -111,3 +111,18 @@ func TestEnginesNeedNothingForLocalEngines(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestKMSNoCredentials: something listens, but there are no credentials to
+// sign with; the error says so instead of a generic SDK chain.
+func TestKMSNoCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Error("a request was sent without credentials")
+	}))
+	defer srv.Close()
+	c := kms.New(kms.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+		Credentials: aws.CredentialsProviderFunc(func(context.Context) (aws.Credentials, error) {
+			return aws.Credentials{}, errors.New("no EC2 IMDS role found")
+		})})
+	_, err := KMS(context.Background(), c, srv.URL)
+	wantError(t, err, "no AWS credentials to sign requests to "+srv.URL)
+}

@@ -3,7 +3,9 @@
 // failing tests, build errors), and at the end a closing summary:
 //
 //	test: 812 passed, 0 failed, 52 skipped
-//	skipped: 52 — no Docker: the docker daemon does not answer (engine/container 23, suites/crossversion 29)
+//	skipped: 52 of 864 because no Docker: the docker daemon does not answer (engine/container 23, suites/crossversion 29)
+//
+// (other skip reasons, if any, on "also skipped:" lines before the counts).
 //
 // `make test` runs it behind `go test -json ./...` and prints the summary
 // (written to -summary FILE) as its very last lines. Ginkgo suites count by
@@ -240,24 +242,36 @@ func closing(pkgs map[string]*pkgState, buildFailed bool) []string {
 	if buildFailed {
 		fail = " (and a build failed)"
 	}
-	lines := []string{fmt.Sprintf("test: %d passed, %d failed, %d skipped%s", max(passed, 0), failed, skipped, fail)}
+	counts := fmt.Sprintf("test: %d passed, %d failed, %d skipped%s", max(passed, 0), failed, skipped, fail)
+	if skipped == 0 {
+		return []string{counts, "skipped: none"}
+	}
 	var reasons []string
 	for r := range byReason {
 		reasons = append(reasons, r)
 	}
 	sort.Slice(reasons, func(i, j int) bool { return total(byReason[reasons[i]]) > total(byReason[reasons[j]]) })
-	for _, r := range reasons {
-		var where []string
+	var lines []string
+	where := func(r string) string {
+		var ws []string
 		for p, n := range byReason[r] {
-			where = append(where, fmt.Sprintf("%s %d", p, n))
+			ws = append(ws, fmt.Sprintf("%s %d", p, n))
 		}
-		sort.Strings(where)
-		lines = append(lines, fmt.Sprintf("skipped: %d because %s (%s)", total(byReason[r]), r, strings.Join(where, ", ")))
+		sort.Strings(ws)
+		return strings.Join(ws, ", ")
 	}
-	if skipped == 0 {
-		lines = append(lines, "skipped: none")
+	// Every reason but the largest on its own line, then the counts, then
+	// the largest reason last: the last line says how many were skipped
+	// and why.
+	for _, r := range reasons[1:] {
+		lines = append(lines, fmt.Sprintf("  also skipped: %d because %s (%s)", total(byReason[r]), r, where(r)))
 	}
-	return lines
+	top := reasons[0]
+	last := fmt.Sprintf("skipped: %d of %d because %s (%s)", total(byReason[top]), passed+failed+skipped, top, where(top))
+	if len(reasons) > 1 {
+		last += fmt.Sprintf("; %d more for the reasons above", skipped-total(byReason[top]))
+	}
+	return append(lines, counts, last)
 }
 
 func total(m map[string]int) int {

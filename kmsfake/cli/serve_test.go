@@ -44,6 +44,8 @@ func TestMainErrors(t *testing.T) {
 		{[]string{"serve", "--max-conns", "0"}, 2, "--max-conns"},
 		{[]string{"serve", "--listen", busy.Addr().String()}, 3, "listen on"},
 		{[]string{"serve", "--data", notDir}, 3, "not a directory"},
+		// procfs refuses chmod even to root: a wide directory that cannot be tightened.
+		{[]string{"serve", "--data", "/proc/1"}, 3, "is mode 0555 (other users can read the keys) and cannot be made 0700"},
 	} {
 		var out, errb strings.Builder
 		got := run(c.args, &out, &errb, nil)

@@ -1,26 +1,27 @@
-// Package kmscompat holds the KMS compatibility specs: one set of Ginkgo
-// specs, through aws-sdk-go-v2, the aws CLI and boto3, run against every
-// target named by $KMSCONFORM_KMS_TARGET (see internal/kmstarget).
+// Package kmscompat runs the KMS compatibility specs of package kmsspec as
+// Ginkgo specs against every target named by $KMSCONFORM_KMS_TARGET (see
+// internal/kmstarget): one Entry per spec of the table, with its labels.
+// The table is the only copy of the specs: `kmsconform kms check` and the
+// conformance package iterate it too.
 //
 // The expectations come from AWS's documented and recorded behaviour
 // (codes, exact messages, which errors carry no message), never from any
 // one implementation. Under plain `go test` the targets are the fake
-// in-process and the fake as a process, and every spec must pass; `make
-// kms-compat` adds moto, whose failures are the point of the comparison.
+// in-process and the fake as a process, and every spec must pass.
 //
-// Labels: op:<Operation> for each KMS operation a spec calls for its
-// purpose, topic:<area> (keys, aliases, rsa-oaep, symmetric, datakeys,
-// ecdh, states, sign, random, import, wire, cli, boto3).
+// Labels: target:<kind>, topic:<area> and op:<Operation> for each KMS
+// operation a spec calls for its purpose.
 package kmscompat
 
 import (
 	"context"
-	"os/exec"
+	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kmsconform/kmsconform/internal/kmstarget"
+	"github.com/kmsconform/kmsconform/kmsspec"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
@@ -29,9 +30,6 @@ import (
 // environment when the spec tree is built.
 var kinds, kindsErr = kmstarget.FromEnv(kmstarget.Fake, kmstarget.FakeProcess)
 
-// hostOpenSSL is the real openssl binary the specs encrypt and derive with.
-var hostOpenSSL string
-
 func TestKMSCompat(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "KMS compatibility")
@@ -39,49 +37,56 @@ func TestKMSCompat(t *testing.T) {
 
 var _ = BeforeSuite(func() {
 	Expect(kindsErr).NotTo(HaveOccurred())
-	p, err := exec.LookPath("openssl")
-	Expect(err).NotTo(HaveOccurred(), "the KMS compatibility suite needs the host's openssl on PATH (apt-get install openssl)")
-	hostOpenSSL = p
 })
 
 var _ = AfterSuite(func() {
-	closeTargets()
+	closeRuns()
 })
 
-// One Describe per target; every topic adds its specs under it.
+// One Describe per target, one Entry per spec of the table.
 var _ = func() bool {
 	for _, k := range kinds {
-		k := k
+		var entries []TableEntry
+		for _, s := range kmsspec.Specs() {
+			entries = append(entries, Entry(s.ID+": "+s.Title, Label(s.Labels()...), s))
+		}
 		Describe("["+string(k)+"]", Label("target:"+string(k)), func() {
-			e := &env{kind: k}
-			BeforeEach(func() { e.start() })
-			for _, add := range topics {
-				add(e)
-			}
+			DescribeTable("KMS spec", func(s *kmsspec.Spec) {
+				// The aws CLI and boto3 scripts are slow (a process per
+				// step): when the fake runs both in-process and as a
+				// process, they run against the process only.
+				if k == kmstarget.Fake && slices.Contains(kinds, kmstarget.FakeProcess) && slices.Contains(s.Needs, kmsspec.NeedScripts) {
+					Skip("the script specs run against fake-process")
+				}
+				run, err := getRun(k)
+				Expect(err).NotTo(HaveOccurred(), "starting KMS target %s", k)
+				res := run.RunOne(context.Background(), s)
+				switch res.Status {
+				case kmsspec.Skipped:
+					Skip(res.Message)
+				case kmsspec.Failed:
+					Fail(res.Message + "\nAWS: " + s.AWS + "\nsource: " + s.Source)
+				}
+			}, entries)
 		})
 	}
 	return true
 }()
 
-// topics are the functions that declare each topic's specs for one target.
-var topics []func(*env)
-
-// addTopic registers a topic's spec-declaring function (from init).
-func addTopic(f func(*env)) { topics = append(topics, f) }
-
 var (
-	targetsMu sync.Mutex
-	targets   = map[kmstarget.Kind]*kmstarget.Target{}
+	runsMu    sync.Mutex
+	runs      = map[kmstarget.Kind]*kmsspec.Run{}
 	startErrs = map[kmstarget.Kind]error{}
 )
 
-// getTarget starts the target of kind k on first use and shares it among
-// the specs; a start failure is remembered and fails every spec of k.
-func getTarget(k kmstarget.Kind) (*kmstarget.Target, error) {
-	targetsMu.Lock()
-	defer targetsMu.Unlock()
-	if t, ok := targets[k]; ok {
-		return t, nil
+// getRun starts the target of kind k on first use and shares one run
+// (and its keys) among the specs; a start failure is remembered and fails
+// every spec of k.
+func getRun(k kmstarget.Kind) (*kmsspec.Run, error) {
+	runsMu.Lock()
+	defer runsMu.Unlock()
+	if r, ok := runs[k]; ok {
+		return r, nil
 	}
 	if err, ok := startErrs[k]; ok {
 		return nil, err
@@ -93,16 +98,16 @@ func getTarget(k kmstarget.Kind) (*kmstarget.Target, error) {
 		startErrs[k] = err
 		return nil, err
 	}
-	targets[k] = t
-	return t, nil
+	runs[k] = kmsspec.NewRun(t, kmsspec.Options{})
+	return runs[k], nil
 }
 
-func closeTargets() {
-	targetsMu.Lock()
-	defer targetsMu.Unlock()
-	for k, t := range targets {
-		cleanupSharedKeys(t)
-		Expect(t.Close()).To(Succeed(), "closing target %s", k)
-		delete(targets, k)
+func closeRuns() {
+	runsMu.Lock()
+	defer runsMu.Unlock()
+	for k, r := range runs {
+		Expect(r.Close()).To(Succeed(), "cleaning up the keys of %s", k)
+		Expect(r.Target.Close()).To(Succeed(), "closing target %s", k)
+		delete(runs, k)
 	}
 }

@@ -19,16 +19,16 @@ import (
 var bin string
 
 func TestMain(m *testing.M) {
+	if b := os.Getenv("KMSCONFORM_BIN"); b != "" {
+		bin = b // a binary built beforehand (make build)
+		os.Exit(m.Run())
+	}
 	dir, err := os.MkdirTemp("", "kmsconform-runbook-suite-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(3)
 	}
 	bin = filepath.Join(dir, "kmsconform")
-	if b := os.Getenv("KMSCONFORM_BIN"); b != "" {
-		bin = b // a binary built beforehand (make build)
-		os.Exit(m.Run())
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/kmsconform/kmsconform/cmd/kmsconform")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

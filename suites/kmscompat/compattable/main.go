@@ -1,62 +1,87 @@
-// Command compattable turns the Ginkgo JSON reports of the KMS
-// compatibility suite, one per target, into the Markdown table of
-// docs/kms-compat.md: every spec × target, pass or fail, and why each
-// failure failed.
+// Command compattable regenerates docs/kms-compat.md through `kmsconform
+// kms check`: it starts each local target (the fake as a process, moto)
+// with internal/kmstarget, runs `BIN kms check --endpoint URL --report
+// DIR/NAME` against it, reads every results.json and writes the table of
+// every spec × target, and why each failure fails. With -time it prints
+// how long each check took (the bench target).
 //
-//	go run ./suites/kmscompat/compattable -o docs/kms-compat.md \
-//	    "kmsconform fake=report/kms-fake.json" "moto 5.2.1=report/kms-moto.json"
+//	go run ./suites/kmscompat/compattable -bin bin/kmsconform -reports report/kms-compat -o docs/kms-compat.md
 //
-// Columns for LocalStack and real AWS are always present and marked "not
-// run here" unless a report is given for them.
+// LocalStack and real AWS columns say "not run here" unless
+// $KMSCONFORM_LOCALSTACK_ENDPOINT names a reachable LocalStack.
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"os/exec"
+	"path/filepath"
 	"strings"
+	"time"
 
-	"github.com/onsi/ginkgo/v2/types"
+	"github.com/kmsconform/kmsconform/flows"
+	"github.com/kmsconform/kmsconform/internal/kmstarget"
+	"github.com/kmsconform/kmsconform/kmsspec"
 )
 
-// column is one target's results, by spec name.
+// column is one target's results, by spec id.
 type column struct {
 	name    string
-	results map[string]result
+	results map[string]flows.Cell
 	ran     bool
-}
-
-type result struct {
-	state types.SpecState
-	why   string
+	took    time.Duration
+	why     string // why it was not run
 }
 
 func main() {
+	bin := flag.String("bin", os.Getenv(kmstarget.EnvBinary), "kmsconform binary (empty: go build)")
 	out := flag.String("o", "", "write the Markdown here (default: stdout)")
+	reports := flag.String("reports", filepath.Join(os.TempDir(), "kms-compat"), "directory for each target's kms check report")
+	targets := flag.String("targets", "fake-process,moto", "targets to measure (fake-process, moto)")
+	timeOnly := flag.Bool("time", false, "only run the checks and print their times (no table)")
+	maxFake := flag.Duration("max-fake", 0, "with -time, exit 1 if the check against the fake takes longer")
 	flag.Parse()
-	if flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "kmsconform: error: no report given")
-		fmt.Fprintln(os.Stderr, "kmsconform: hint: compattable [-o FILE] 'NAME=ginkgo-report.json' ...")
-		os.Exit(2)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	if *bin == "" {
+		b, rm, err := kmstarget.BuildBinary(ctx)
+		if err != nil {
+			fail(err, "build it with `make build` and pass -bin bin/kmsconform")
+		}
+		defer rm()
+		*bin = b
 	}
 	var cols []*column
-	for _, arg := range flag.Args() {
-		name, path, ok := strings.Cut(arg, "=")
-		if !ok || name == "" || path == "" {
-			fail(fmt.Errorf("argument %q is not NAME=REPORT.json", arg), "name each report, e.g. 'moto=report/kms-moto.json'")
-		}
-		c, err := load(name, path)
+	for _, name := range strings.Split(*targets, ",") {
+		k, err := kmstarget.ParseKind(strings.TrimSpace(name))
 		if err != nil {
-			fail(err, "run `make kms-compat` to produce the reports")
+			fail(err, "use -targets fake-process,moto")
+		}
+		c, err := measure(ctx, *bin, k, *reports)
+		if err != nil {
+			fail(err, "check that `kmsconform kms serve` and `python3 -m moto.server` start on this machine")
+		}
+		fmt.Fprintf(os.Stderr, "kms-compat: %s: %d specs in %s\n", c.name, len(c.results), c.took.Round(time.Millisecond))
+		if *timeOnly {
+			fmt.Printf("kms check against %-14s %d specs in %s\n", c.name+":", len(c.results), c.took.Round(time.Millisecond))
+			if k == kmstarget.FakeProcess && *maxFake > 0 && c.took > *maxFake {
+				fmt.Fprintf(os.Stderr, "kmsconform: error: kms check against the fake took %s, over %s\n", c.took.Round(time.Millisecond), *maxFake)
+				os.Exit(1)
+			}
 		}
 		cols = append(cols, c)
 	}
-	for _, extra := range []string{"LocalStack", "real AWS"} {
-		cols = append(cols, &column{name: extra})
+	if *timeOnly {
+		return
 	}
+	cols = append(cols, &column{name: "LocalStack", why: "not run here"}, &column{name: "real AWS", why: "not run here"})
 	w := io.Writer(os.Stdout)
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -79,129 +104,115 @@ func fail(err error, hint string) {
 	os.Exit(1)
 }
 
-// load reads a Ginkgo JSON report; specs are named without their target
-// container ("[fake]", "[moto]").
-func load(name, path string) (*column, error) {
-	b, err := os.ReadFile(path)
+// measure starts target k, runs kms check against it and loads its report.
+func measure(ctx context.Context, bin string, k kmstarget.Kind, reports string) (*column, error) {
+	tg, err := kmstarget.Start(ctx, kmstarget.Options{Kind: k, Binary: bin, ServeArgs: []string{"--quiet"}})
 	if err != nil {
 		return nil, err
 	}
-	var reports []types.Report
-	if err := json.Unmarshal(b, &reports); err != nil {
-		return nil, fmt.Errorf("%s is not a Ginkgo JSON report: %w", path, err)
+	defer tg.Close()
+	name := "kmsconform fake"
+	if k == kmstarget.Moto {
+		name = "moto " + motoVersion()
 	}
-	c := &column{name: name, results: map[string]result{}, ran: true}
-	for _, r := range reports {
-		for _, s := range r.SpecReports {
-			if s.LeafNodeType != types.NodeTypeIt {
-				if s.State.Is(types.SpecStateFailureStates) {
-					c.results["(suite setup) "+s.LeafNodeType.String()] = result{s.State, firstLine(s.Failure.Message)}
-				}
-				continue
-			}
-			texts := s.ContainerHierarchyTexts
-			if len(texts) > 0 && strings.HasPrefix(texts[0], "[") {
-				texts = texts[1:]
-			}
-			key := strings.Join(append(append([]string{}, texts...), s.LeafNodeText), " › ")
-			why := ""
-			if s.State.Is(types.SpecStateFailureStates) {
-				why = firstLine(s.Failure.Message)
-			}
-			c.results[key] = result{s.State, why}
-		}
+	dir := filepath.Join(reports, string(k))
+	cctx, cancel := context.WithTimeout(ctx, 15*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(cctx, bin, "kms", "check", "--endpoint", tg.Endpoint, "--name", name, "--report", dir)
+	cmd.Env = tg.Env()
+	var outb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &outb, &outb
+	start := time.Now()
+	err = cmd.Run()
+	took := time.Since(start)
+	var ee *exec.ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.ExitCode() == 1) {
+		return nil, fmt.Errorf("kms check against %s: %v\n%s", k, err, outb.String())
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		return nil, fmt.Errorf("kms check against %s wrote no results.json: %w\n%s", k, err, outb.String())
+	}
+	var rep flows.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	c := &column{name: name, results: map[string]flows.Cell{}, ran: true, took: took}
+	for _, cell := range rep.Cells {
+		c.results[cell.ID] = cell
 	}
 	return c, nil
 }
 
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	var parts []string
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if l != "" {
-			parts = append(parts, l)
-		}
-		if len(parts) == 4 {
-			break
-		}
+func motoVersion() string {
+	out, err := exec.Command("python3", "-c", "import moto; print(moto.__version__)").Output()
+	if err != nil {
+		return "(version unknown)"
 	}
-	s = strings.Join(parts, " ")
+	return strings.TrimSpace(string(out))
+}
+
+func cellText(c *column, id string) string {
+	if !c.ran {
+		return c.why
+	}
+	r, ok := c.results[id]
+	switch {
+	case !ok:
+		return "—"
+	case r.Verdict == flows.ExpectedPass:
+		return "pass"
+	case r.Verdict == flows.Unexpected:
+		return "**FAIL**"
+	}
+	return string(r.Verdict)
+}
+
+func md(s string) string {
 	s = strings.ReplaceAll(s, "|", `\|`)
-	if len(s) > 220 {
-		s = s[:220] + "…"
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 240 {
+		s = s[:240] + "…"
 	}
 	return s
 }
 
-func cell(c *column, spec string) string {
-	if !c.ran {
-		return "not run here"
-	}
-	r, ok := c.results[spec]
-	switch {
-	case !ok:
-		return "—"
-	case r.state == types.SpecStatePassed:
-		return "pass"
-	case r.state.Is(types.SpecStateFailureStates):
-		return "**FAIL**"
-	default:
-		return r.state.String()
-	}
-}
-
 func render(w io.Writer, cols []*column) error {
-	specSet := map[string]bool{}
-	for _, c := range cols {
-		for k := range c.results {
-			specSet[k] = true
-		}
-	}
-	specs := make([]string, 0, len(specSet))
-	for k := range specSet {
-		specs = append(specs, k)
-	}
-	sort.Strings(specs)
-
+	specs := kmsspec.Specs()
 	var b strings.Builder
 	b.WriteString("# KMS compatibility: kmsconform's fake and its peers\n\n")
-	b.WriteString("Generated by `make kms-compat` from the Ginkgo reports of `suites/kmscompat` (do not edit by hand).\n")
-	b.WriteString("Every spec states AWS's documented or recorded behaviour (codes, exact messages, which errors carry\n")
-	b.WriteString("no message, openssl interop); a target passes a spec only if it answers as AWS does.\n")
+	b.WriteString("Generated by `make kms-compat` through `kmsconform kms check` (do not edit by hand).\n")
+	b.WriteString("Every spec states what AWS KMS does and where that is recorded (codes, exact messages, which errors\n")
+	b.WriteString("carry no message, openssl interop); a target passes a spec only if it answers as AWS does.\n")
 	b.WriteString("LocalStack and real AWS cannot be reached from the machines that generate this page: their columns\n")
-	b.WriteString("say \"not run here\". Run the same suite against them with\n")
-	b.WriteString("`KMSCONFORM_KMS_TARGET=external KMSCONFORM_KMS_ENDPOINT=http://localhost:4566 go test ./suites/kmscompat/`\n")
-	b.WriteString("(LocalStack) or with no endpoint and real credentials (AWS).\n\n")
-	b.WriteString("## Summary\n\n| target | passed | failed | total |\n|---|---|---|---|\n")
+	b.WriteString("say \"not run here\". Run the same specs against them with\n")
+	b.WriteString("`kmsconform kms check --endpoint http://localhost:4566` (LocalStack) or `--endpoint aws` with real credentials.\n\n")
+	b.WriteString("## Summary\n\n| target | passed | failed | n/a | total | time |\n|---|---|---|---|---|---|\n")
 	for _, c := range cols {
 		if !c.ran {
-			fmt.Fprintf(&b, "| %s | not run here | | |\n", c.name)
+			fmt.Fprintf(&b, "| %s | %s | | | | |\n", c.name, c.why)
 			continue
 		}
-		p, f := 0, 0
+		n := map[flows.Verdict]int{}
 		for _, r := range c.results {
-			if r.state == types.SpecStatePassed {
-				p++
-			} else if r.state.Is(types.SpecStateFailureStates) {
-				f++
-			}
+			n[r.Verdict]++
 		}
-		fmt.Fprintf(&b, "| %s | %d | %d | %d |\n", c.name, p, f, len(c.results))
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %s |\n", c.name, n[flows.ExpectedPass], n[flows.Unexpected], n[flows.Skipped], len(c.results), c.took.Round(100*time.Millisecond))
 	}
-	b.WriteString("\n## Every spec\n\n| spec |")
+	b.WriteString("\nn/a: the spec needs the aws CLI and boto3 scripts of a checkout (`kms check --with-clients`).\n")
+	b.WriteString("\n## Every spec\n\n| spec | what AWS does (source) |")
 	for _, c := range cols {
 		fmt.Fprintf(&b, " %s |", c.name)
 	}
-	b.WriteString("\n|---|")
+	b.WriteString("\n|---|---|")
 	for range cols {
 		b.WriteString("---|")
 	}
 	b.WriteString("\n")
 	for _, s := range specs {
-		fmt.Fprintf(&b, "| %s |", strings.ReplaceAll(s, "|", `\|`))
+		fmt.Fprintf(&b, "| `%s` | %s (%s) |", s.ID, md(s.Title), md(s.Source))
 		for _, c := range cols {
-			fmt.Fprintf(&b, " %s |", cell(c, s))
+			fmt.Fprintf(&b, " %s |", cellText(c, s.ID))
 		}
 		b.WriteString("\n")
 	}
@@ -211,14 +222,13 @@ func render(w io.Writer, cols []*column) error {
 		}
 		var fails []string
 		for _, s := range specs {
-			if r, ok := c.results[s]; ok && r.state.Is(types.SpecStateFailureStates) {
-				fails = append(fails, fmt.Sprintf("- %s: %s", s, r.why))
+			if r, ok := c.results[s.ID]; ok && r.Verdict == flows.Unexpected {
+				fails = append(fails, fmt.Sprintf("- `%s`: %s", s.ID, md(r.Actual.Reason)))
 			}
 		}
-		if len(fails) == 0 {
-			continue
+		if len(fails) > 0 {
+			fmt.Fprintf(&b, "\n## Why %s fails\n\n%s\n", c.name, strings.Join(fails, "\n"))
 		}
-		fmt.Fprintf(&b, "\n## Why %s fails\n\n%s\n", c.name, strings.Join(fails, "\n"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
