@@ -142,7 +142,7 @@ func encDiag(ctx context.Context, c *flows.Cell, st flows.Step, args []string, d
 	if in == "" {
 		return "", fmt.Errorf("the failing step %q names no -in file", st.Command)
 	}
-	d := doctor.DiagnoseInput{EncFile: inDir(dir, in), ExpectFile: expectedFile(c, dir, outputOf(args))}
+	d := doctor.DiagnoseInput{EncFile: inDir(dir, in), ExpectFile: expectedFile(c, dir, in, outputOf(args))}
 	switch {
 	case optValue(args, "-pass") != "":
 		d.PassSpec = optValue(args, "-pass")
@@ -193,13 +193,37 @@ func rsaDiag(ctx context.Context, c *flows.Cell, args []string, dir string, clie
 		return "", errNotCovered
 	}
 	d.RSACiphertext = inDir(dir, in)
-	d.ExpectFile = expectedFile(c, dir, outputOf(args))
+	d.ExpectFile = expectedFile(c, dir, in, outputOf(args))
 	return doctor.DiagnoseFiles(ctx, d)
 }
 
-// expectedFile is the kept original the cell compares out with (a harness
-// `cmp ORIGINAL OUT` step), or "" when there is none.
-func expectedFile(c *flows.Cell, dir, out string) string {
+// expectedFile is the kept plaintext the failing step should have given:
+// the input of the step that made its input file (the producer's `-in
+// DATA -out DATA.enc`), else the other side of a harness `cmp ORIGINAL OUT`
+// step; "" when neither was kept.
+func expectedFile(c *flows.Cell, dir, in, out string) string {
+	kept := func(name string) string {
+		if name == "" {
+			return ""
+		}
+		if st, err := os.Stat(inDir(dir, name)); err == nil && st.Mode().IsRegular() {
+			return inDir(dir, name)
+		}
+		return ""
+	}
+	for _, s := range c.Steps {
+		w := shellWords(s.Command)
+		if outputOf(w) != in || s.ExitCode != 0 {
+			continue
+		}
+		src := optValue(w, "-in")
+		if src == "" {
+			src = optValue(w, "<")
+		}
+		if f := kept(src); f != "" && src != in {
+			return f
+		}
+	}
 	if out == "" {
 		return ""
 	}
@@ -212,8 +236,8 @@ func expectedFile(c *flows.Cell, dir, out string) string {
 		if orig == out {
 			orig = w[2]
 		}
-		if st, err := os.Stat(inDir(dir, orig)); err == nil && st.Mode().IsRegular() {
-			return inDir(dir, orig)
+		if f := kept(orig); f != "" {
+			return f
 		}
 	}
 	return ""

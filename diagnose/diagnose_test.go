@@ -62,7 +62,8 @@ func TestEncFileFromAnMD5Producer(t *testing.T) {
 		step(flows.Harness, "head -c 1000 /dev/urandom > DATA", 0),
 		step(flows.Producer, "openssl enc -aes-256-cbc -md md5 -salt -in DATA -out DATA.enc -pass file:./key.bin", 0),
 		step(flows.Consumer, "openssl enc -d -aes-256-cbc -in DATA.enc -out DATA_plaintext -pass file:./key.bin", 1),
-		step(flows.Harness, "cmp DATA DATA_plaintext", 0),
+		// The cell stops here: no cmp step names the original; the
+		// producer's -in DATA -out DATA.enc does.
 	}
 	rep, report, work := keptCell(t, steps)
 	for _, s := range steps[:3] {

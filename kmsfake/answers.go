@@ -68,6 +68,8 @@ const (
 	srcRot   = srcRec + "§11 Key rotation"
 	srcTags  = srcRec + "§12 Multi-region, tags, MAC"
 	srcNone  = srcRec + "§14 Not recorded anywhere"
+	// srcCommon lists the errors every AWS API may return.
+	srcCommon = "https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html"
 )
 
 // Answers is every error the fake sends, in one table.
@@ -170,8 +172,8 @@ var Answers = []Answer{
 	{ID: "Internal.ECDH", Code: codeInternal, Message: "ECDH private key conversion failed", Status: 500, Evidence: EvidenceFake, Source: "kmsconform: crypto/ecdh refused a stored key (a bug)"},
 
 	// Authentication (--sigv4 verify).
-	{ID: "Sig.Missing", Code: codeMissingAuth, Message: "Missing Authentication Token", Evidence: EvidenceReported, Source: "AWS Common Errors (MissingAuthenticationToken); text as AWS JSON services send it"},
-	{ID: "Sig.Incomplete", Code: codeIncomplete, Message: "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters with AWS4-HMAC-SHA256. Authorization=%s", Evidence: EvidenceCode, Source: "AWS Common Errors (IncompleteSignature); signature redacted by the fake"},
+	{ID: "Sig.Missing", Code: codeMissingAuth, Message: "Missing Authentication Token", Evidence: EvidenceReported, Source: "https://github.com/common-voice/common-voice/issues/1599 (MissingAuthenticationTokenException, Missing Authentication Token); " + srcCommon},
+	{ID: "Sig.Incomplete", Code: codeIncomplete, Message: "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters with AWS4-HMAC-SHA256. Authorization=%s", Evidence: EvidenceCode, Source: srcCommon + " (IncompleteSignature); the fake redacts the signature"},
 	{ID: "Sig.CredentialParts", Code: codeIncomplete, Message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '%s'", Evidence: EvidenceReported, Source: "https://github.com/mhart/aws4/issues/97 (code not shown there)"},
 	{ID: "Sig.NoDate", Code: codeIncomplete, Message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=%s", Evidence: EvidenceReported, Source: "https://github.com/badslug/Paw-AWSSignature4DynamicValue/issues/5; https://github.com/bryanjos/aws_auth/pull/29"},
 	{ID: "Sig.UnknownKey", Code: codeUnrecognized, Message: "The security token included in the request is invalid.", Evidence: EvidenceReported, Source: "https://github.com/badslug/Paw-AWSSignature4DynamicValue/issues/5 (x-amzn-ErrorType UnrecognizedClientException)"},

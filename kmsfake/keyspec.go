@@ -62,10 +62,6 @@ func isRSASpec(spec string) bool {
 	return spec == specRSA2048 || spec == specRSA3072 || spec == specRSA4096
 }
 
-func isECSpec(spec string) bool {
-	return spec == specP256 || spec == specP384 || spec == specP521 || spec == specK256
-}
-
 // rsaBits is the modulus size of an RSA key spec.
 func rsaBits(spec string) int {
 	switch spec {

@@ -25,7 +25,11 @@ type Options struct {
 	// created at start (see LoadSeed).
 	SeedFile string
 	// SigV4 is "off" (the default: signatures are read for region and
-	// account but not checked) or "verify".
+	// account but not checked) or "verify": every request must be signed
+	// by a key of CredentialsFile, exactly as aws-sdk-go-v2's signer signs
+	// it, within 15 minutes of the server's clock, scoped to service kms,
+	// a region and X-Amz-Date's day, with host, x-amz-date and
+	// x-amz-target among the signed headers (see sigv4.go).
 	SigV4 string
 	// CredentialsFile is an AWS shared-credentials INI file; required with
 	// SigV4 "verify".

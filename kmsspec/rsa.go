@@ -182,7 +182,7 @@ func init() {
 		"Decrypt uses the key KeyId names; another key's private key cannot open the ciphertext: InvalidCiphertextException (moto ignores KeyId, getmoto/moto#9907)",
 		api+"Decrypt, KeyId (required for asymmetric keys, the key that decrypts); field-notes.md KMS emulators", nil, ops("Encrypt", "Decrypt"), func(t *T) {
 			md := t.Shared(types.KeySpecRsa2048, types.KeyUsageTypeEncryptDecrypt)
-			other := t.Key(types.KeySpecRsa2048, types.KeyUsageTypeEncryptDecrypt)
+			other := t.Shared(types.KeySpecRsa3072, types.KeyUsageTypeEncryptDecrypt) // any other RSA key
 			enc, err := t.C.Encrypt(t.Ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("for the shared key"), EncryptionAlgorithm: types.EncryptionAlgorithmSpecRsaesOaepSha256})
 			t.OK(err, "Encrypt")
 			out, err := t.C.Decrypt(t.Ctx, &kms.DecryptInput{KeyId: other.KeyId, CiphertextBlob: enc.CiphertextBlob, EncryptionAlgorithm: types.EncryptionAlgorithmSpecRsaesOaepSha256})
@@ -255,10 +255,10 @@ func init() {
 			_, err := t.C.Encrypt(t.Ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("x")})
 			t.Want(err, "InvalidKeyUsage.Usage", aws.ToString(md.Arn), "SIGN_VERIFY", "Encrypt")
 		}),
-		rsaSpec("ReEncrypt/RSA_2048/OAEP_SHA_256-both-sides", "re-encrypts an RSA ciphertext to another RSA key with RSAES_OAEP_SHA_256 on both sides",
+		rsaSpec("ReEncrypt/RSA_2048/OAEP_SHA_256-both-sides", "re-encrypts an RSA_2048 ciphertext to another RSA key with RSAES_OAEP_SHA_256 on both sides",
 			"ReEncrypt works for RSA_2048 with RSAES_OAEP_SHA_256 as source and destination algorithm", srcEncDe+" (ReEncrypt shape [S], RSA_2048)", nil, ops("Encrypt", "ReEncrypt", "Decrypt"), func(t *T) {
 				src := t.Shared(types.KeySpecRsa2048, types.KeyUsageTypeEncryptDecrypt)
-				dst := t.Key(types.KeySpecRsa2048, types.KeyUsageTypeEncryptDecrypt)
+				dst := t.Shared(types.KeySpecRsa3072, types.KeyUsageTypeEncryptDecrypt)
 				alg := types.EncryptionAlgorithmSpecRsaesOaepSha256
 				enc, err := t.C.Encrypt(t.Ctx, &kms.EncryptInput{KeyId: src.KeyId, Plaintext: []byte("re-encrypt me"), EncryptionAlgorithm: alg})
 				t.OK(err, "Encrypt")

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 func wireSpec(id, title, awsText, source string, o []string, check func(*T)) *Spec {
@@ -44,7 +45,8 @@ func init() {
 				t.Equal(status, 400, "HTTP status")
 				typ, _ := m["__type"].(string)
 				t.True(strings.HasSuffix(typ, "NotFoundException"), "__type %q", typ)
-				t.Equal(m["message"], any("Invalid keyId 'fake-key-id'"), "message")
+				nf, _ := kmsfake.LookupAnswer("NotFound.InvalidKeyID")
+				t.Equal(m["message"], any(nf.Format("fake-key-id")), "message")
 				t.True(strings.HasPrefix(resp.Header.Get("X-Amzn-ErrorType"), "NotFoundException"), "X-Amzn-ErrorType %q", resp.Header.Get("X-Amzn-ErrorType"))
 			}),
 		wireSpec("wire/bad-base64", "answers a base64 field that is not base64 with HTTP 400, never 500",

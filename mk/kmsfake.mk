@@ -1,13 +1,18 @@
 # kmsfake: the KMS server. `make test` runs the 32-client concurrency test
-# under the race detector; `make bench` prints the fake's performance ratios
-# from one run (set KMSFAKE_BENCH_STRICT=1 to fail when a target is missed).
-TEST_EXTRA    += test-kmsfake-race
+# under the race detector and a short fuzzing run of the request decoder and
+# the SigV4 verifier; `make bench` prints the fake's performance ratios from
+# one run (set KMSFAKE_BENCH_STRICT=1 to fail when a target is missed).
+TEST_EXTRA    += test-kmsfake-race fuzz-kmsfake
 BENCH_TARGETS += bench-kmsfake
 
-.PHONY: test-kmsfake-race bench-kmsfake
+.PHONY: test-kmsfake-race fuzz-kmsfake bench-kmsfake
 
 test-kmsfake-race:
 	$(GO) test -race -count=1 -timeout 10m -run '^TestConcurrentClients$$' ./kmsfake/
+
+fuzz-kmsfake:
+	$(GO) test ./kmsfake -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime 10s
+	$(GO) test ./kmsfake -run '^$$' -fuzz '^FuzzSigV4Header$$' -fuzztime 10s
 
 bench-kmsfake: build
 	@out="$$(KMSCONFORM_BIN=$(abspath $(BIN)) $(GO) test ./kmsfake/ -run '^$$' -count=1 -timeout 10m \

@@ -6,7 +6,7 @@ TEST_EXTRA += test-users
 BENCH_TARGETS += bench-doctor
 
 test-users:
-	KMSCONFORM_REQUIRE_BROWSER=1 $(GO) test -count=1 ./render/
+	KMSCONFORM_REQUIRE_BROWSER=1 $(GO) test -count=1 ./render/ ./diagnose/
 
 # bench-doctor: the doctor's enc search against a naive search (every
 # (digest, iteration count) derived separately, every candidate fully

@@ -51,7 +51,7 @@ func writeMarkdown(w io.Writer, r *Result) {
 	if r.WrappingAlgorithm != "" {
 		fmt.Fprintf(w, "- Wrapping algorithm: %s\n", r.WrappingAlgorithm)
 	}
-	fmt.Fprintf(w, "- KMS: %s\n- Time: %d ms in the tool, %d ms in all\n\n", r.Endpoint, r.ToolMS, r.TotalMS)
+	fmt.Fprintf(w, "- KMS: %s\n- Time: %d ms wall; %d ms in the tool, summed over its runs\n\n", r.Endpoint, r.TotalMS, r.ToolMS)
 	if p := r.Problem; p != nil {
 		fmt.Fprintf(w, "## The tool could not be checked (%s)\n\n%s.\n\n- Command: `%s` (exit %d)\n- Hint: %s\n", p.Class, p.Message, p.Command, p.ExitCode, p.Hint)
 		if p.Stderr != "" {

@@ -20,7 +20,7 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3
 <ul>
 <li>Mode: {{.Mode}}</li><li>Tool: <code>{{.Tool}}</code></li><li>Run in: <code>{{.Dir}}</code></li>
 {{if .Algorithm}}<li>Promised algorithm: {{.Algorithm}}</li>{{end}}{{if .KDF}}<li>Promised secret: {{.KDF}}</li>{{end}}
-<li>KMS: {{.Endpoint}}</li><li>Time: {{.TotalMS}} ms wall, {{.ToolMS}} ms in the tool</li>
+<li>KMS: {{.Endpoint}}</li><li>Time: {{.TotalMS}} ms wall; {{.ToolMS}} ms in the tool, summed over its runs</li>
 </ul>
 {{with .Problem}}<h2>The tool could not be checked ({{.Class}})</h2>
 <p>{{.Message}}.</p><p>Command: <code>{{.Command}}</code> (exit {{.ExitCode}})</p><p>Hint: {{.Hint}}</p>

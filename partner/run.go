@@ -227,7 +227,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := ck.setup(ctx, conn); err != nil {
 		return nil, cli.Setup(err, "the KMS answers but refuses to create the keys this check needs: check the credentials' permissions (kms:CreateKey, kms:GetPublicKey)")
 	}
-	res := &Result{Mode: o.mode, Tool: o.command, Algorithm: o.Algorithm, KDF: o.KDF, WrappingAlgorithm: o.WrappingAlgorithm, Hybrid: o.Hybrid, Endpoint: endpointName(conn), Dir: o.Dir, KMSWarning: warning}
+	res := &Result{Mode: o.mode, Tool: o.command, Hybrid: o.Hybrid, Endpoint: endpointName(conn), Dir: o.Dir, KMSWarning: warning}
+	switch o.mode { // each mode reports only the promise it checks
+	case ModeDerive:
+		res.KDF = o.KDF
+	case ModeWrapImport:
+		res.WrappingAlgorithm = o.WrappingAlgorithm
+	default:
+		res.Algorithm = o.Algorithm
+	}
 	p, toolTime := o.smokeTest(ctx, ck.smoke())
 	if err := ctx.Err(); err != nil {
 		return nil, err

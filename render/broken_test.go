@@ -80,6 +80,21 @@ func TestBrokenOpenSSLEndToEnd(t *testing.T) {
 			}
 		}
 	}
+	if shot := os.Getenv("KMSCONFORM_E2E_SCREENSHOT"); shot != "" {
+		chromium(t, []string{"--screenshot=" + shot}, "file://"+filepath.Join(dir, "report.html"))
+		for _, c := range rep.Cells {
+			if c.Verdict == flows.Unexpected && c.Diagnosis != "" {
+				chromium(t, []string{"--screenshot=" + strings.TrimSuffix(shot, ".png") + "-cell.png"}, "file://"+filepath.Join(dir, "report.html")+frag("cell-"+c.ID))
+				t.Logf("cell %s: %s", c.ID, c.Diagnosis)
+				break
+			}
+		}
+		for _, c := range rep.Cells {
+			if c.Verdict == flows.Unexpected {
+				t.Logf("DIAG %s: %q", c.ID, c.Diagnosis)
+			}
+		}
+	}
 	l, dom, _ := probe(t, rep)
 	firstScreen(t, l, 1)
 	if l.FailingCells != bad || l.OpenFailing != bad {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 
@@ -214,11 +215,23 @@ func anchorSafe(s string) string {
 	}, s)
 }
 
-// shortEngine is an engine's name in the compact overview: the version of
-// a container engine ("openssl-3.5" → "3.5"), otherwise the name.
+// shortEngine is an engine's name in the compact overview (its full name
+// is in the title): the version of a container engine ("openssl-3.5" →
+// "3.5"), the directory naming a host binary ("host:/opt/openssl-3.2/bin/
+// openssl" → "host:openssl-3.2"), at most 14 characters.
 func shortEngine(name string) string {
 	if v, ok := strings.CutPrefix(name, "openssl-"); ok && v != "" {
 		return v
+	}
+	if p, ok := strings.CutPrefix(name, "host:"); ok {
+		dir := path.Dir(p)
+		if b := path.Base(dir); b == "bin" || b == "sbin" {
+			dir = path.Dir(dir)
+		}
+		name = "host:" + path.Base(dir)
+	}
+	if r := []rune(name); len(r) > 14 {
+		name = string(r[:13]) + "…"
 	}
 	return name
 }

@@ -159,10 +159,11 @@ details.cell.unexpected>summary{color:var(--unexpected);font-weight:600}
 .body{padding:.2rem .2rem .5rem 1rem}
 .body p{margin:.2rem 0}
 .k{color:var(--muted);display:inline-block;min-width:6.5rem}
-.diag{background:#fff8c5;border:1px solid #d4a72c;padding:.25rem .5rem;border-radius:3px}
+.diag{background:#fff8c5;border:1px solid #d4a72c;padding:.25rem .5rem .25rem 0;border-radius:3px}
 .st{margin:.4rem 0}
 .st .w{font-size:12px;color:var(--muted);display:flex;gap:.3rem;align-items:baseline}
 .st .w b{color:#1f2328}
+.st.fail>code{border-color:#ff8182;border-left:3px solid var(--unexpected)}.st.fail .w{color:var(--unexpected)}
 code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px}
 .st>code{background:#f6f8fa;border:1px solid #eaeef2;padding:.2rem .4rem;white-space:pre-wrap;word-break:normal;overflow-wrap:normal;overflow-x:auto;display:block}
 pre{white-space:pre-wrap;word-break:normal;overflow-wrap:normal;overflow-x:auto;margin:.15rem 0;padding:.2rem .4rem;background:#f6f8fa}

@@ -69,6 +69,13 @@ func Markdown(w io.Writer, r *flows.Report) error {
 	if len(bad) == 0 {
 		p("None.\n")
 	}
+	if bl := blameOf(bad); len(bl) > 0 {
+		var parts []string
+		for _, b := range bl {
+			parts = append(parts, fmt.Sprintf("**%s %s** in %d", b.Role, mdText(b.Engine), b.N))
+		}
+		p("Involved most: %s of %d.\n\n", strings.Join(parts, ", "), len(bad))
+	}
 	for i, c := range bad {
 		if i == mdListMax {
 			p("- … and %d more (see report.html or results.json)\n", len(bad)-mdListMax)

@@ -170,7 +170,12 @@ func (sw *sectionWriter) cell(c *flows.Cell) {
 // step writes one command: who ran it, its exit code and class, the line
 // to paste (the page's script adds its copy button), stderr and error.
 func (sw *sectionWriter) step(s *flows.Step) {
-	sw.s(`<div class="st"><div class="w">`, esc(stepWho(*s)), " · exit ", fmt.Sprint(s.ExitCode))
+	if s.ExitCode != 0 || s.Error != "" {
+		sw.s(`<div class="st fail"><div class="w">`)
+	} else {
+		sw.s(`<div class="st"><div class="w">`)
+	}
+	sw.s(esc(stepWho(*s)), " · exit ", fmt.Sprint(s.ExitCode))
 	if s.Class != "" {
 		sw.s(" · <b>", esc(string(s.Class)), "</b>")
 	}

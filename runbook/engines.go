@@ -2,6 +2,7 @@ package runbook
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -58,8 +59,8 @@ func openEngine(ctx context.Context, name string, o Options) (*openedEngine, err
 			}
 		}
 		return &openedEngine{spec: engineSpec{Name: name, Kind: "exec", Argv: []string{abs}}, info: info, close: func() error { return nil }}, nil
-	case name == engine.OracleName || strings.HasPrefix(name, engine.OracleName+"@"):
-		compat := strings.TrimPrefix(strings.TrimPrefix(name, engine.OracleName), "@")
+	case name == engine.OracleName || strings.HasPrefix(name, engine.OracleName+"@") || name == engine.BinaryName || strings.HasPrefix(name, engine.BinaryName+"@"):
+		compat := strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(name, engine.BinaryName), engine.OracleName), "@")
 		p, err := oracle.LookupProfile(compat)
 		if err != nil {
 			return nil, fmt.Errorf("engine %s: %w", name, err)
@@ -87,6 +88,9 @@ func openEngine(ctx context.Context, name string, o Options) (*openedEngine, err
 		}
 		return &openedEngine{spec: spec, info: info, close: e.Close}, nil
 	}
-	return nil, fmt.Errorf("engine %q: runbooks run on host, host:/path/to/openssl, oracle, oracle@COMPAT (%s) or %s",
-		name, strings.Join(oracle.ProfileNames(), ", "), strings.Join(container.Names(), ", "))
+	return nil, fmt.Errorf("%w %q: runbooks run on host, host:/path/to/openssl, oracle, oracle@COMPAT (%s) or %s",
+		errUnknownEngine, name, strings.Join(oracle.ProfileNames(), ", "), strings.Join(container.Names(), ", "))
 }
+
+// errUnknownEngine marks an engine name no family knows (a usage error).
+var errUnknownEngine = errors.New("unknown engine")

@@ -91,3 +91,31 @@ func Lint(path string, src []byte) []Finding {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
 }
+
+// OnlyVersions keeps the findings that concern the openssl releases named
+// (e.g. the lines a team actually runs): a finding naming openssl releases,
+// none of them among versions, is dropped; findings about every line or
+// about other tools (aws CLI, base64) stay. An empty list keeps everything.
+func OnlyVersions(fs []Finding, versions []string) []Finding {
+	if len(versions) == 0 {
+		return fs
+	}
+	known := map[string]bool{}
+	for _, r := range Releases {
+		known[r.Version] = true
+	}
+	var out []Finding
+	for _, f := range fs {
+		names, hit := false, false
+		for _, v := range f.Versions {
+			if known[v] {
+				names = true
+				hit = hit || contains(versions, v)
+			}
+		}
+		if !names || hit {
+			out = append(out, f)
+		}
+	}
+	return out
+}

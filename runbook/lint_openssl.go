@@ -145,20 +145,20 @@ func (st *lintState) encPair(c *command, o opts) []Finding {
 	}
 	var diffs []string
 	if w.pbkdf2 != m.pbkdf2 {
-		diffs = append(diffs, map[bool]string{true: "-pbkdf2 (here, not there)", false: "-pbkdf2 (there, not here)"}[m.pbkdf2])
+		diffs = append(diffs, map[bool]string{true: "-pbkdf2 here, not there", false: "-pbkdf2 there, not here"}[m.pbkdf2])
 	} else if w.iter != m.iter {
-		diffs = append(diffs, fmt.Sprintf("-iter (%s here, %s there)", m.iter, w.iter))
+		diffs = append(diffs, fmt.Sprintf("-iter %s here, %s there", m.iter, w.iter))
 	}
 	if w.md != m.md && w.md != "" && m.md != "" {
-		diffs = append(diffs, fmt.Sprintf("-md (%s here, %s there)", m.md, w.md))
+		diffs = append(diffs, fmt.Sprintf("-md %s here, %s there", m.md, w.md))
 	}
 	if w.cipher != m.cipher && w.cipher != "" && m.cipher != "" {
-		diffs = append(diffs, fmt.Sprintf("the cipher (%s here, %s there)", m.cipher, w.cipher))
+		diffs = append(diffs, fmt.Sprintf("cipher %s here, %s there", m.cipher, w.cipher))
 	}
 	if len(diffs) == 0 {
 		return nil
 	}
-	return []Finding{finding(c, Error, "openssl-enc-pair", fmt.Sprintf("enc -d derives another key than the enc at line %d that wrote %s: %s differ (bad decrypt)", w.line, in, strings.Join(diffs, ", ")), nil)}
+	return []Finding{finding(c, Error, "openssl-enc-pair", fmt.Sprintf("enc -d derives another key than the enc at line %d that wrote %s (%s): bad decrypt", w.line, in, strings.Join(diffs, "; ")), nil)}
 }
 
 func finding(c *command, sev Severity, rule, msg string, versions []string) Finding {

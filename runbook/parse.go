@@ -157,6 +157,13 @@ func Parse(path string, src []byte) (*Runbook, error) {
 			rb.Script[i] = l
 			t := strings.TrimSpace(l)
 			rb.Code[n] = t != "" && !strings.HasPrefix(t, "#")
+			if c, ok := strings.CutPrefix(t, "# "); ok && rb.Title == rb.Name && n <= 5 {
+				// The first comment names the runbook, up to a colon or full stop.
+				if j := strings.IndexAny(c, ":."); j > 0 {
+					c = c[:j]
+				}
+				rb.Title = strings.TrimSpace(c)
+			}
 		}
 	}
 	for _, d := range directives {

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,6 +205,10 @@ func (r *run) setup(ctx context.Context, rbs []*Runbook) error {
 			continue
 		}
 		e, err := openEngine(ctx, n, r.o)
+		if errors.Is(err, errUnknownEngine) {
+			k.Close()
+			return cli.Usage(err.Error(), "e.g. --engines host,oracle,oracle@1.1.1,openssl-3.5")
+		}
 		if err != nil {
 			k.Close()
 			return cli.Setup(err, "check --engines: host, host:/path/to/openssl, oracle, oracle@1.1.1, openssl-3.5 (container engines need Docker and `kmsconform images build`)")
@@ -253,6 +256,7 @@ func (r *run) env(base, bin, script, cellID string) []string {
 		"KC_AWS":    r.awsPath,
 		"KC_CELL":   cellID,
 		"KC_TSECS":  strconv.Itoa(int(r.o.Timeout.Seconds()) + 1),
+		"KC_POOL":   strconv.Itoa(jobPool),
 		"AWS_PAGER": "",
 	}
 	drop := map[string]bool{"BASH_ENV": true, "ENV": true, "CDPATH": true}
@@ -273,20 +277,14 @@ func (r *run) env(base, bin, script, cellID string) []string {
 	for name, id := range r.keys {
 		set[name] = id
 	}
-	var out, names []string
+	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if _, over := set[k]; over || drop[k] || strings.HasPrefix(k, "KC_") {
 			continue
 		}
 		out = append(out, kv)
-		names = append(names, k)
 	}
-	for k := range set {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	set["KC_ENV0"] = strings.Join(names, " ")
 	for k, v := range set {
 		out = append(out, k+"="+v)
 	}
@@ -340,6 +338,9 @@ func (r *run) cell(ctx context.Context, rb *Runbook, flow int, prod, cons string
 		}
 	}
 	defer r.cleanJobs(cellID, prod, cons)
+	if err := r.makeJobs(cellID, prod, cons); err != nil {
+		return setupFail(err)
+	}
 
 	cctx, cancel := context.WithTimeout(ctx, r.o.Timeout)
 	defer cancel()
@@ -400,6 +401,30 @@ func (r *run) cell(ctx context.Context, rb *Runbook, flow int, prod, cons string
 	}
 	verdict(c)
 	return c
+}
+
+// jobPool is how many job directories a cell gets made in advance in each
+// container agent's control directory, so that the wrapper spends no
+// process on mkdir (it claims one with a builtin; past the pool it makes
+// its own).
+const jobPool = 128
+
+// makeJobs makes the cell's job directories for its container engines.
+func (r *run) makeJobs(cellID string, names ...string) error {
+	done := map[string]bool{}
+	for _, n := range names {
+		e := r.engines[n]
+		if e == nil || e.spec.Kind != "agent" || done[n] {
+			continue
+		}
+		done[n] = true
+		for i := 0; i < jobPool; i++ {
+			if err := os.Mkdir(filepath.Join(e.spec.Ctl, fmt.Sprintf("rb%s-p%d", cellID, i)), 0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // cleanJobs removes the cell's job directories from the container agents'

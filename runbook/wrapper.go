@@ -53,15 +53,23 @@ func opensslWrapper(partner, owner engineSpec) string {
 	b.WriteString(`*) printf '%s\n' "kmsconform: openssl was called before any role directive (line ${KC_LINE-?}); add a role directive (role partner or role owner) above it" >&2; exit 127 ;;
 esac
 agent() {
-  local j="rb${KC_CELL}-$$-$__t0" d pipe= s n feed= rc
-  d=$ctl/$j
+  local j= d pipe= s n v feed= rc i
   [[ -p /dev/stdin || -f /dev/stdin ]] && pipe=1
-  mkdir "$d" || return 126
+  # Claim one of the job directories the runner made (noclobber makes the
+  # claim atomic, with builtins only), else make one.
+  for (( i = $$ % ${KC_POOL:-1}; i < ${KC_POOL:-0}; i++ )); do
+    if { set -C; : >"$ctl/rb${KC_CELL}-p$i.claim"; } 2>/dev/null; then j=rb${KC_CELL}-p$i; break; fi
+  done
+  set +C
+  if [[ -z $j ]]; then j="rb${KC_CELL}-$$-$__t0"; mkdir "$ctl/$j" || return 126; fi
+  d=$ctl/$j
   if [[ -n $pipe ]]; then mkfifo "$d/out" "$d/done" "$d/in"; else mkfifo "$d/out" "$d/done" && : >"$d/in"; fi || return 126
   q "$PWD"; s="cd $REPLY || exit 126"$'\n'
-  for n in $(compgen -e); do
-    [[ $n == KC_* || " $KC_ENV0 " == *" $n "* ]] && continue
-    q "$n=${!n}"; s+="export $REPLY"$'\n'
+  # -pass env:NAME and the like: the container gets NAME.
+  for n; do
+    [[ $n == env:* ]] || continue
+    v=${n#env:}
+    [[ $v =~ ^[A-Za-z_][A-Za-z0-9_]*$ && -v $v ]] && { q "$v=${!v}"; s+="export $REPLY"$'\n'; }
   done
   s+="exec timeout -s KILL ${KC_TSECS:-120} openssl"
   for n; do q "$n"; s+=" $REPLY"; done

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 
+	icli "github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/kmsfake/cli"
 )
 
@@ -25,6 +26,13 @@ func kmsMain(args []string) int {
 			return 2
 		}
 		return 0
+	}
+	if args[0] != "serve" {
+		hint := "kms commands: `kmsconform kms serve` (the fake), `kmsconform kms check` (the specs against any endpoint)"
+		if s := icli.DidYouMean(args[0], []string{"serve", "check"}); s != "" {
+			hint = s + " " + hint
+		}
+		return icli.Print(os.Stderr, icli.Usage(fmt.Sprintf("unknown kms command %q", args[0]), hint))
 	}
 	return cli.Main(args)
 }

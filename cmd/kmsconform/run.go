@@ -147,7 +147,7 @@ func runSetup(ctx context.Context, err error) int {
 		err = ctx.Err()
 	case errors.As(err, &ce):
 	case errors.As(err, &pe):
-		err = &cli.Error{Code: cli.ExitSetup, Msg: pe.Error(), Hint: pe.Hint}
+		err = preflight.CLI(err)
 	default:
 		err = cli.Setup(err, "check that every engine in --engines exists (`kmsconform run --engines host` uses only the openssl on PATH)")
 	}

@@ -8,9 +8,11 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/kmsconform/kmsconform/engine"
 	"github.com/kmsconform/kmsconform/flows"
+	"github.com/kmsconform/kmsconform/gate"
 	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/internal/preflight"
 	"github.com/kmsconform/kmsconform/render"
@@ -21,8 +23,8 @@ func init() {
 	register("runbook", "run a partner runbook (shell or Markdown) across openssl engines on both sides; `runbook lint` checks it", runRunbook)
 }
 
-const runbookUsage = `usage: kmsconform runbook [--engines LIST] [--pairs P>C,...] [--kms-endpoint URL] [--report DIR] [--timeout D] FILE...
-       kmsconform runbook lint [--format text|json] FILE...`
+const runbookUsage = `usage: kmsconform runbook [--engines LIST] [--pairs P>C,...] [--kms-endpoint URL] [--gate FILE] [--report DIR] [--timeout D] FILE...
+       kmsconform runbook lint [--format text|json] [--versions 1.1.1,3.5] FILE...`
 
 // runRunbook is `kmsconform runbook ...`.
 func runRunbook(args []string) int {
@@ -37,6 +39,7 @@ func runRunbook(args []string) int {
 	timeout := fs.Duration("timeout", runbook.DefaultTimeout, "time limit of one cell (one run of the runbook)")
 	parallel := fs.Int("parallel", 4, "cells run at once")
 	awsCLI := fs.String("aws", "", "the aws CLI to run (default: aws on PATH)")
+	gateFile := fs.String("gate", "", "a gate file: reviewed, expiring allowances for known unexpected cells (ids like runbook:FILE/PRODUCER>CONSUMER)")
 	pairs := fs.String("pairs", "", "only these cells, e.g. 'host>oracle,oracle>host' (default: every producer x consumer)")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, runbookUsage)
@@ -72,6 +75,13 @@ func runRunbook(args []string) int {
 	if bad {
 		return cli.ExitUsage
 	}
+	var gf *gate.File
+	if *gateFile != "" {
+		var err error
+		if gf, err = gate.Load(*gateFile); err != nil {
+			return cli.Print(os.Stderr, cli.Usage(err.Error(), "a gate file lists allow: [{id, reason, until}]"))
+		}
+	}
 	if *reportDir != "" {
 		if err := preflight.ReportDir(*reportDir); err != nil {
 			return cli.Print(os.Stderr, cli.Setup(err, "choose a --report directory you can write to"))
@@ -85,6 +95,9 @@ func runRunbook(args []string) int {
 	})
 	if rep == nil {
 		return cli.Print(os.Stderr, err)
+	}
+	for _, st := range gf.ApplyReport(rep, time.Now()) {
+		cli.Warnf(os.Stderr, "%s: %s", *gateFile, st)
 	}
 	if *reportDir != "" {
 		if werr := render.Write(*reportDir, rep); werr != nil {
@@ -118,6 +131,7 @@ func runRunbookLint(args []string) int {
 	fs := flag.NewFlagSet("kmsconform runbook lint", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	format := fs.String("format", "text", "output format: text (FILE:LINE: error|warning: message (versions)) or json")
+	versions := fs.String("versions", "", "only findings that concern these openssl lines, e.g. 1.1.1,3.5 (default: every line lint knows)")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, runbookUsage)
 		fs.PrintDefaults()
@@ -137,7 +151,7 @@ func runRunbookLint(args []string) int {
 		if err != nil {
 			return cli.Print(os.Stderr, cli.Usage(err.Error(), "give the path of a shell script or a Markdown file"))
 		}
-		all = append(all, runbook.Lint(f, src)...)
+		all = append(all, runbook.OnlyVersions(runbook.Lint(f, src), engine.ParseList(*versions))...)
 	}
 	var err error
 	if *format == "json" {

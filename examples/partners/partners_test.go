@@ -164,6 +164,8 @@ func TestPartnerExamples(t *testing.T) {
 		{name: "node createECDH getPublicKey (bare point)", derive: true, cmd: "node " + filepath.Join(here, "node", "ecdh-getpublickey.js") + ecdhPEM, specs: p256,
 			diagnosis: "bare EC point", stack: "ecdh.getPublicKey()", needs: "node"},
 		{name: "webcrypto ECDH", derive: true, cmd: "node " + filepath.Join(here, "node", "webcrypto-ecdh.js") + ecdhDER, specs: eccAll, pass: true, needs: "node"},
+		{name: "webcrypto ECDH deriveBits 256 on P-384", derive: true, cmd: "node " + filepath.Join(here, "node", "webcrypto-ecdh-256bits.js") + ecdhDER, specs: []string{"ECC_NIST_P384"},
+			diagnosis: "only the first bytes of Z", stack: "WebCrypto", needs: "node"},
 		{name: "go crypto/ecdh", derive: true, cmd: b.goBin("ecdh-raw") + ecdhDER, specs: eccAll, pass: true},
 		{name: "go big.Int drops leading zeros", derive: true, cmd: b.goBin("ecdh-bigint") + ecdhDER, specs: p521,
 			diagnosis: "drops Z's leading zero bytes", stack: "new(big.Int).SetBytes(z).Bytes()"},
@@ -196,6 +198,7 @@ func TestPartnerExamples(t *testing.T) {
 	}
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
+			t.Parallel() // most of the time is the tools' start-up
 			if ex.needs != "" {
 				if _, err := exec.LookPath(ex.needs); err != nil {
 					t.Fatalf("%s is needed to run this partner example: %v", ex.needs, err)

@@ -8,7 +8,10 @@
 package preflight
 
 import (
+	"errors"
 	"fmt"
+
+	"github.com/kmsconform/kmsconform/internal/cli"
 )
 
 // Error is a failed check: what was checked, what was found, and a hint.
@@ -31,3 +34,14 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// CLI turns err into the command-line error every front end prints: a
+// pre-flight *Error becomes a setup error (exit 3) with its hint; any
+// other error is returned as it is.
+func CLI(err error) error {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return &cli.Error{Code: cli.ExitSetup, Msg: pe.Error(), Hint: pe.Hint}
+	}
+	return err
+}

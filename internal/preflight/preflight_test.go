@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 
+	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/internal/kmstarget"
 )
 
@@ -125,4 +126,15 @@ func TestKMSNoCredentials(t *testing.T) {
 		})})
 	_, err := KMS(context.Background(), c, srv.URL)
 	wantError(t, err, "no AWS credentials to sign requests to "+srv.URL)
+}
+
+func TestCLIIsExit3(t *testing.T) {
+	err := CLI(ReportDir(""))
+	if cli.Code(err) != cli.ExitSetup {
+		t.Fatalf("code %d for %v", cli.Code(err), err)
+	}
+	other := errors.New("x")
+	if CLI(other) != other {
+		t.Error("a non-preflight error was changed")
+	}
 }

@@ -5,6 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,6 +92,28 @@ var _ = Describe("kmsconform run", Label("cli"), func() {
 		Expect(errOut).To(MatchRegexp(`^kmsconform: error: no KMS answers at http://127.0.0.1:1: .*connection refused\nkmsconform: hint: .+\n$`))
 		Expect(out).To(BeEmpty(), "no cell ran, no summary")
 		Expect(filepath.Join(dir, "results.json")).NotTo(BeAnExistingFile())
+	})
+
+	It("stops before any cell when the endpoint is not a KMS (exit 3, says what answered)", func(ctx SpecContext) {
+		web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Server", "not-a-kms/1.0")
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusNotFound)
+			fmt.Fprint(w, "<html>nothing here</html>")
+		}))
+		defer web.Close()
+		bin, err := kmsconformBin()
+		Expect(err).NotTo(HaveOccurred())
+		cmd := exec.CommandContext(ctx, bin, "run", "--engines", "host", "--kms-endpoint", web.URL)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_CONFIG_FILE="+os.DevNull, "AWS_SHARED_CREDENTIALS_FILE="+os.DevNull)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err = cmd.Run()
+		ee, ok := err.(*exec.ExitError)
+		Expect(ok).To(BeTrue(), "%v", err)
+		Expect(ee.ExitCode()).To(Equal(3), stderr.String())
+		Expect(stderr.String()).To(ContainSubstring(web.URL + " answered, but not as AWS KMS: HTTP 404, Server not-a-kms/1.0"))
+		Expect(stdout.String()).To(BeEmpty())
 	})
 
 	It("stops before any cell when the report directory is not writable (exit 3)", func(ctx SpecContext) {

@@ -86,3 +86,37 @@ func TestMarkdownCompilesLineForLine(t *testing.T) {
 		t.Errorf("title %q", rb.Title)
 	}
 }
+
+// Exit codes of the contract: 2 for an unknown engine, 3 for a KMS that
+// does not answer — both before any cell runs.
+func TestCLIExitCodes(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "ok.sh")
+	if err := os.WriteFile(f, []byte("# kmsconform: role partner\nopenssl rand -hex 4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--engines", "nosuch"}, 2, `unknown engine "nosuch"`},
+		{[]string{"--kms-endpoint", "http://127.0.0.1:1"}, 3, "127.0.0.1:1"},
+		{[]string{"--engines", "host"}, 0, ""},
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		cmd := exec.CommandContext(ctx, bin, append(append([]string{"runbook"}, c.args...), f)...)
+		cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_REGION=us-east-1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		cancel()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		}
+		if code != c.code || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("%v: exit %d, want %d; stderr:\n%s", c.args, code, c.code, stderr.String())
+		}
+	}
+}

@@ -187,6 +187,7 @@ func render(w io.Writer, cols []*column) error {
 	b.WriteString("LocalStack and real AWS cannot be reached from the machines that generate this page: their columns\n")
 	b.WriteString("say \"not run here\". Run the same specs against them with\n")
 	b.WriteString("`kmsconform kms check --endpoint http://localhost:4566` (LocalStack) or `--endpoint aws` with real credentials.\n\n")
+	b.WriteString(gateDoc)
 	b.WriteString("## Summary\n\n| target | passed | failed | n/a | total | time |\n|---|---|---|---|---|---|\n")
 	for _, c := range cols {
 		if !c.ran {
@@ -233,3 +234,26 @@ func render(w io.Writer, cols []*column) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// gateDoc documents the gate file schema on the generated page.
+const gateDoc = "## Gating a KMS in CI\n\n" +
+	"`kmsconform kms check --endpoint URL [--region R] [--report DIR] [--gate FILE] [--strict] [--run REGEX]` runs every spec\n" +
+	"below against the endpoint and exits 0 iff each passes or is allowed by the gate file, 1 otherwise, 2 for bad usage\n" +
+	"(including a bad gate file, named FILE:LINE), 3 when no KMS answers (closed port, an HTML page, a 404), before any spec.\n" +
+	"Keys it creates carry the tag `kmsconform-run=<run id>` and are scheduled for deletion (7 days) at the end.\n" +
+	"The same table runs as Go subtests with `conformance.TestKMS(t, endpoint)` and in the repository's GitHub Action.\n\n" +
+	"A gate file (also `run --gate`, `runbook --gate`) is YAML:\n\n" +
+	"```yaml\n" +
+	"allow:                          # reviewed, expiring exceptions\n" +
+	"  - id: \"DeriveSharedSecret/*\"  # a spec or cell id, or a glob (* any run of characters, ? one)\n" +
+	"    reason: \"moto lacks ECDH\"   # required\n" +
+	"    until: 2027-01-31           # required; allowed through the end of this day (UTC)\n" +
+	"engines: [host, oracle]         # optional: run's --engines\n" +
+	"flows: [\"1\", \"3\"]              # optional: run's --flows\n" +
+	"endpoint: http://127.0.0.1:4566 # optional: the KMS endpoint\n" +
+	"region: us-east-1               # optional\n" +
+	"```\n\n" +
+	"An allowed failure shows as `allowed (reason (until DATE))`; past its date the spec fails again with\n" +
+	"`allowance expired on DATE`. An allowance that matches nothing, or only passing specs, is stale: a warning, and\n" +
+	"an error with `--strict`. Unknown keys, bad YAML and bad dates are exit 2 with FILE:LINE.\n" +
+	"`gate/examples/moto-5.2.1.yaml` allows every known moto 5.2.1 difference.\n\n"
