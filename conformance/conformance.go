@@ -178,6 +178,7 @@ func RunKMS(ctx context.Context, endpoint string, opts ...Option) (*flows.Report
 	cerr := run.Close()
 	rep := kmsspec.Report(results, endpoint, started)
 	rep.KMSServer = info.Server
+	rep.KMSEndpoint, rep.KMSRegion = endpoint, tg.Region
 	if c.gatePath != "" {
 		g, err := gate.Load(c.gatePath)
 		if err != nil {

@@ -149,7 +149,7 @@ var Answers = []Answer{
 	{ID: "Validation.TagValueLength", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'tags.%d.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256", Evidence: EvidenceRecorded, Source: srcTags},
 
 	// Generic input validation (AWS's "1 validation error detected" style).
-	{ID: "Validation.Enum", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", Evidence: EvidenceRecorded, Source: srcCK + "; " + srcTags + " (member order differs from AWS's)"},
+	{ID: "Validation.Enum", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", Evidence: EvidenceRecorded, Source: srcCK + "; " + srcTags + " (AWS lists the set members in its own order; compare as a set)"},
 	{ID: "Validation.Required", Code: codeValidation, Message: "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", Evidence: EvidenceCode, Source: srcWire + " (validation-message style)"},
 	{ID: "Validation.MinLen", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", Evidence: EvidenceCode, Source: srcWire + " (validation-message style; value omitted as for plaintext)"},
 	{ID: "Validation.MaxLen", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", Evidence: EvidenceRecorded, Source: srcEncDe + " (plaintext > 4096)"},

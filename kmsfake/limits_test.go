@@ -78,14 +78,15 @@ func TestDefaultHTTPLimits(t *testing.T) {
 // TestStalledBodyClosed: a request whose body stops arriving is cut off
 // after ReadTimeout.
 func TestStalledBodyClosed(t *testing.T) {
+	t.Parallel()
 	addr := limitedServer(t, shortLimits())
 	c := dial(t, addr)
 	io.WriteString(c, listKeysHead+"Content-Length: 1000\r\n\r\n{\"Limit\":")
+	c2 := dial(t, addr)
+	io.WriteString(c2, "POST / HTTP/1.1\r\nHost: kms\r\n") // headers never end
 	if d := closedWithin(t, c, 10*time.Second); d > 5*time.Second {
 		t.Fatalf("stalled body closed after %v", d)
 	}
-	c2 := dial(t, addr)
-	io.WriteString(c2, "POST / HTTP/1.1\r\nHost: kms\r\n") // headers never end
 	if d := closedWithin(t, c2, 10*time.Second); d > 5*time.Second {
 		t.Fatalf("stalled headers closed after %v", d)
 	}
@@ -94,6 +95,7 @@ func TestStalledBodyClosed(t *testing.T) {
 // TestIdleKeepAliveClosed: a keep-alive connection with no next request is
 // closed after IdleTimeout.
 func TestIdleKeepAliveClosed(t *testing.T) {
+	t.Parallel()
 	addr := limitedServer(t, shortLimits())
 	c := dial(t, addr)
 	io.WriteString(c, listKeysHead+"Content-Length: 2\r\n\r\n{}")
@@ -146,6 +148,7 @@ func TestSlowConnectionsDoNotStarve(t *testing.T) {
 // TestMaxConns: with MaxConns open, the next client waits (no descriptor
 // is spent on it) until one closes, then is served.
 func TestMaxConns(t *testing.T) {
+	t.Parallel()
 	l := DefaultHTTPLimits()
 	l.MaxConns = 3
 	addr := limitedServer(t, l)
@@ -193,5 +196,21 @@ func TestServeFlagsLimits(t *testing.T) {
 	c2.SetReadDeadline(start.Add(10 * time.Second))
 	if _, err := br.ReadByte(); err == nil || time.Since(start) > 5*time.Second {
 		t.Fatalf("idle keep-alive: %v after %v", err, time.Since(start))
+	}
+}
+
+// TestMaxHeaderBytes: headers past MaxHeaderBytes get 431 and the
+// connection is closed.
+func TestMaxHeaderBytes(t *testing.T) {
+	t.Parallel()
+	l := shortLimits()
+	l.MaxHeaderBytes = 8 << 10
+	addr := limitedServer(t, l)
+	c := dial(t, addr)
+	io.WriteString(c, listKeysHead+"X-Big: "+strings.Repeat("a", 64<<10)+"\r\nContent-Length: 2\r\n\r\n{}")
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil || resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Fatalf("64 KiB header with MaxHeaderBytes 8 KiB: %v %v", resp, err)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -236,7 +238,15 @@ func (r *Run) RunAll(ctx context.Context, specs []*Spec, progress func(done, tot
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	done := 0
-	for i, s := range specs {
+	// Start the slow specs first (scripts, then the large RSA keys the
+	// endpoint must generate), so that they overlap with the rest.
+	order := make([]int, len(specs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return cost(specs[order[a]]) > cost(specs[order[b]]) })
+	for _, i := range order {
+		s := specs[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -253,6 +263,19 @@ func (r *Run) RunAll(ctx context.Context, specs []*Spec, progress func(done, tot
 	}
 	wg.Wait()
 	return out
+}
+
+// cost is a rough guess of how long a spec takes, for scheduling only.
+func cost(s *Spec) int {
+	switch {
+	case len(s.Needs) > 0 && slices.Contains(s.Needs, NeedScripts):
+		return 3
+	case strings.Contains(s.ID, "4096"):
+		return 2
+	case strings.Contains(s.ID, "3072"):
+		return 1
+	}
+	return 0
 }
 
 func firstLines(s string, n int) string {

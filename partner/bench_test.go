@@ -2,6 +2,7 @@ package partner
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func BenchmarkPartnerRSA(b *testing.B) {
 
 func writeToolB(b *testing.B, p string) {
 	b.Helper()
-	if err := writeFile(p, goodTool, 0o755); err != nil {
+	if err := os.WriteFile(p, []byte(goodTool), 0o755); err != nil {
 		b.Fatal(err)
 	}
 }

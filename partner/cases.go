@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/pem"
 	"fmt"
-	"os"
 	"strings"
 )
 
@@ -90,6 +89,3 @@ func random(n int) []byte {
 func pemPublic(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
-
-// writeFile writes data to p with mode (used by tests and benchmarks).
-func writeFile(p, data string, mode os.FileMode) error { return os.WriteFile(p, []byte(data), mode) }

@@ -134,3 +134,17 @@ func TestParseKDF(t *testing.T) {
 		}
 	}
 }
+
+// TestShortened pins which Z a big-integer round trip changes: Go's
+// big.Int.Bytes() and Java's BigInteger.toByteArray() both shorten
+// 00 7f…, only Go shortens 00 80… (Java keeps the zero as a sign byte).
+func TestShortened(t *testing.T) {
+	for _, tc := range []struct {
+		z    []byte
+		want bool
+	}{{[]byte{0, 0x7f, 1}, true}, {[]byte{0, 0, 1}, true}, {[]byte{0, 0x80, 1}, false}, {[]byte{1, 0, 0}, false}} {
+		if got := shortened(tc.z); got != tc.want {
+			t.Errorf("shortened(%x) = %v, want %v", tc.z, got, tc.want)
+		}
+	}
+}

@@ -67,7 +67,7 @@ var q=function(s){return document.querySelectorAll(s);};
 var out={vw:innerWidth,vh:innerHeight,scrollWidth:document.documentElement.scrollWidth,
 overview:r(document.getElementById('overview')),unexpected:r(document.getElementById('unexpected')),
 unexpectedHeading:r(document.querySelector('#unexpected h2')),firstItem:r(document.querySelector('#unexpected li')),
-minis:q('table.mini').length,squares:q('a.sq').length,
+minis:q('table.mini').length,squares:q('a.sq').length,dangling:Array.prototype.filter.call(q('#overview a, #unexpected a'),function(a){return !document.getElementById(decodeURIComponent(a.getAttribute('href').slice(1)));}).length,
 failingCells:q('details.cell.unexpected').length,openFailing:q('details.cell.unexpected[open]').length,
 openOther:q('details.cell:not(.unexpected)[open]').length,openPanel:r(document.querySelector('details.pos[open]')),
 firstPanelsFailing:true,codes:q('details.cell[open] .st>code').length,buttons:q('details.cell[open] .st button.cp').length,
@@ -81,14 +81,14 @@ var pre=document.createElement('pre');pre.id='layout';pre.textContent=JSON.strin
 
 // layout is what probeJS reports.
 type layout struct {
-	VW, VH, ScrollWidth                                int
-	Overview, Unexpected, UnexpectedHeading, FirstItem *rect
-	OpenPanel                                          *rect
-	Minis, Squares, FailingCells, OpenFailing          int
-	OpenOther, Codes, Buttons                          int
-	FirstPanelsFailing                                 bool
-	WordBreak, Status, Copied, CopySource              string
-	LoadMs                                             float64
+	VW, VH, ScrollWidth                                 int
+	Overview, Unexpected, UnexpectedHeading, FirstItem  *rect
+	OpenPanel                                           *rect
+	Minis, Squares, Dangling, FailingCells, OpenFailing int
+	OpenOther, Codes, Buttons                           int
+	FirstPanelsFailing                                  bool
+	WordBreak, Status, Copied, CopySource               string
+	LoadMs                                              float64
 }
 
 type rect struct{ Top, Bottom, Left, Right, Width float64 }
@@ -142,6 +142,9 @@ func firstScreen(t *testing.T, l layout, flowsWanted int) {
 	}
 	if l.UnexpectedHeading.Bottom > float64(l.VH) {
 		t.Errorf("the unexpected list starts at %.0f px, below the first screen (%d px)", l.UnexpectedHeading.Top, l.VH)
+	}
+	if l.Dangling != 0 {
+		t.Errorf("%d links of the overview and the unexpected list point nowhere", l.Dangling)
 	}
 	if l.Minis != flowsWanted {
 		t.Errorf("%d overview grids, want %d", l.Minis, flowsWanted)

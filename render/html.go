@@ -205,7 +205,7 @@ const pageHTML = `<!DOCTYPE html>
 <h1>kmsconform report <span class="status {{.StatusClass}}" id="status">{{.Status}}</span></h1>
 <p class="meta">Started <b>{{.Started}}</b>, took <b>{{.Took}}</b>{{if .R.Tool}}; tool <b>{{.R.Tool}}</b>{{end}}{{if .R.Shard}}; shard <b>{{.R.Shard}}</b>{{end}}.
 <span class="counts">{{range .Counts}}<span><span class="dot {{.Class}}"></span>{{.N}} {{.Word}}</span>{{end}}</span></p>
-<p class="meta">KMS: <b id="kms-endpoint">{{.R.KMS}}</b>. <details><summary>How to replay the commands</summary>{{.ReplayNote}} openssl lines name the engine's binary (a container image, a host path, the oracle's profile); run them in the cell's kept work directory when it has one.</details></p>
+<div class="meta">KMS: <b id="kms-endpoint">{{.R.KMS}}</b>. <details><summary>How to replay the commands</summary>{{.ReplayNote}} openssl lines name the engine's binary (a container image, a host path, the oracle's profile); run them in the cell's kept work directory when it has one.</details></div>
 <table id="engines"><thead><tr><th>Engine</th><th>Version (hover: openssl version -a)</th><th>Profile</th><th>Evidence</th></tr></thead><tbody>
 {{range .R.Engines}}<tr{{if .StandIn}} class="si-name"{{end}}><td>{{.Name}}{{if .StandIn}}<span class="badge si" title="no real binary of this line ran: a compat profile of the oracle stands in">stand-in</span>{{end}}</td><td{{if .VersionAll}} class="tip" title="{{.VersionAll}}"{{end}}>{{.Version}}</td><td>{{.Profile}}</td>
 <td class="ev">{{if .SHA256}}sha256 <code title="{{.SHA256}}">{{abbrev .SHA256 12}}</code> {{end}}{{if .Image}}image <code>{{.Image}}</code> {{end}}{{if .ImageID}}<code title="{{.ImageID}}">{{abbrev .ImageID 19}}</code> {{end}}{{if .Warning}}<span class="badge warn" title="{{.Warning}}">{{abbrev .Warning 60}}</span>{{end}}</td></tr>
@@ -216,7 +216,7 @@ const pageHTML = `<!DOCTYPE html>
 <div class="overview">
 {{range $g := .Grids}}<table class="mini" data-flow="{{$g.Flow}}"><caption title="Flow {{$g.Flow}}: {{$g.Title}}"><div><a href="#{{$g.Anchor}}">{{$g.Flow}}</a> {{caption $g.Title}}</div></caption>
 <thead><tr><th></th>{{range $g.Consumers}}<th{{if index $.StandIn .}} class="si-name"{{end}} title="consumer {{.}}">{{short .}}</th>{{end}}</tr></thead>
-<tbody>{{range $i, $row := $g.Rows}}{{$p := index $g.Producers $i}}<tr><th{{if index $.StandIn $p}} class="si-name"{{end}} title="producer {{$p}}">{{short $p}}</th>{{range $row}}<td>{{if .}}<a class="sq {{.Class}}{{if .StandIn}} si{{end}}" href="#{{.Anchor}}" title="{{.Producer}} → {{.Consumer}}: {{.Label}}{{if .StandIn}} (stand-in){{end}}"></a>{{end}}</td>{{end}}</tr>
+<tbody>{{range $i, $row := $g.Rows}}{{$p := index $g.Producers $i}}<tr><th{{if index $.StandIn $p}} class="si-name"{{end}} title="producer {{$p}}">{{short $p}}</th>{{range $row}}<td>{{if .}}<a class="sq {{.Class}}{{if .StandIn}} si{{end}}" href="#cell-{{(index .Cells 0).ID}}" title="{{.Producer}} → {{.Consumer}}: {{.Label}}{{if .StandIn}} (stand-in){{end}}"></a>{{end}}</td>{{end}}</tr>
 {{end}}</tbody></table>
 {{end}}</div>
 <p class="legend">{{range .Legend}}<span><span class="dot {{.Class}}"></span>{{.Word}}</span>{{end}}<span><span class="sq si" style="display:inline-block;width:.9em;height:.9em;vertical-align:-.1em"></span> stand-in engine (compat profile, no real binary)</span></p>

@@ -257,11 +257,6 @@ func stepWho(s flows.Step) string {
 	return who
 }
 
-// stepLine is one step as "[role engine] $ command (exit N)".
-func stepLine(s flows.Step) string {
-	return fmt.Sprintf("[%s] $ %s   (exit %d)", stepWho(s), fence(s.Command), s.ExitCode)
-}
-
 // fence keeps s from closing a Markdown code fence.
 func fence(s string) string { return strings.ReplaceAll(s, "```", "'''") }
 

@@ -6,6 +6,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/kmsconform/kmsconform/failclass"
 )
 
 // Severity of a lint finding.
@@ -30,6 +32,25 @@ type Finding struct {
 	Versions []string `json:"versions,omitempty"`
 	// Role is the runbook role in force at the line ("" before any).
 	Role string `json:"role,omitempty"`
+	// Class is the failure class the run will show where an error applies.
+	Class failclass.Class `json:"class,omitempty"`
+	// Expected names the `expect fail` directive that declares this error
+	// ("FILE:LINE"); declared errors do not fail lint.
+	Expected string `json:"expected,omitempty"`
+}
+
+// ruleClass is the failure class each error rule predicts.
+var ruleClass = map[string]failclass.Class{
+	"openssl-kdf":             failclass.UnknownCommand,
+	"openssl-pkeyopt-order":   failclass.ParameterRefused,
+	"openssl-pkeyopt-oaep-md": failclass.ParameterRefused,
+	"openssl-enc-pbkdf2":      failclass.UnknownOption,
+	"openssl-enc-saltlen":     failclass.UnknownOption,
+	"openssl-engine":          failclass.UnknownOption,
+	"openssl-keyform":         failclass.KeyUnreadable,
+	"openssl-enc-pair":        failclass.BadDecrypt,
+	"base64-D":                failclass.UnknownOption,
+	"aws-unknown-option":      failclass.UnknownOption,
 }
 
 func (f Finding) String() string {
@@ -37,13 +58,16 @@ func (f Finding) String() string {
 	if len(f.Versions) > 0 {
 		s += " (" + strings.Join(f.Versions, ", ") + ")"
 	}
+	if f.Expected != "" {
+		s += " [declared by expect fail at " + f.Expected + "]"
+	}
 	return s
 }
 
 // HasErrors reports whether any finding is an error.
 func HasErrors(fs []Finding) bool {
 	for _, f := range fs {
-		if f.Severity == Error {
+		if f.Severity == Error && f.Expected == "" {
 			return true
 		}
 	}
@@ -86,6 +110,14 @@ func Lint(path string, src []byte) []Finding {
 	}
 	for _, f := range lintCommands(commands(rb)) {
 		f.File, f.Role = path, rb.RoleAt(f.Line)
+		if f.Severity == Error {
+			f.Class = ruleClass[f.Rule]
+			for _, e := range rb.Expect {
+				if f.Class != "" && e.Class == f.Class {
+					f.Expected = fmt.Sprintf("%s:%d", path, e.Line)
+				}
+			}
+		}
 		out = append(out, f)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })

@@ -122,6 +122,10 @@ func kmsCheck(args []string) int {
 	}
 	rep := kmsspec.Report(results, target, started)
 	rep.KMSServer = info.Server
+	rep.KMSEndpoint, rep.KMSRegion = ep, tg.Region
+	if target != *endpoint {
+		rep.KMS = target + " (" + *endpoint + ")"
+	}
 	rep.Tool = buildinfo.String()
 	if ctx.Err() != nil {
 		rep.Interrupted = true

@@ -128,7 +128,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	if err != nil {
 		return icli.Print(stderr, icli.Setup(fmt.Errorf("listen on %s: %w", *listen, err), "pick a free port, e.g. --listen 127.0.0.1:0"))
 	}
-	if !isLoopback(host) && *sigv4 != "verify" {
+	if !boundToLoopback(ln.Addr()) && *sigv4 != "verify" {
 		icli.Warnf(stderr, "listening on %s, which is not loopback-only, without --sigv4 verify: anyone who can reach this port can use, export and delete the keys", ln.Addr())
 		icli.Hintf(stderr, "keep --listen 127.0.0.1:PORT, or add --sigv4 verify --credentials FILE")
 	}
@@ -156,12 +156,9 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	return icli.ExitOK
 }
 
-// isLoopback reports whether a --listen host binds loopback only: a
-// loopback IP or "localhost". "", "0.0.0.0" and "::" bind every interface.
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+// boundToLoopback reports whether the listener took a loopback address
+// only; "", "0.0.0.0" and "::" in --listen bind every interface.
+func boundToLoopback(a net.Addr) bool {
+	t, ok := a.(*net.TCPAddr)
+	return ok && t.IP.IsLoopback()
 }
