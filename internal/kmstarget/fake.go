@@ -6,8 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
-	"time"
 
 	"github.com/kmsconform/kmsconform/kmsfake"
 )
@@ -32,8 +30,9 @@ func startFake(_ context.Context, o Options) (*Target, error) {
 		srv.Close()
 		return nil, err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(l)
+	limits := kmsfake.DefaultHTTPLimits()
+	hs := srv.HTTPServer(limits)
+	go hs.Serve(kmsfake.LimitListener(l, limits.MaxConns))
 	t := localTarget(Fake, "http://"+l.Addr().String(), o)
 	t.onClose(srv.Close)
 	t.onClose(hs.Close)

@@ -147,4 +147,14 @@ func TestLintCLI(t *testing.T) {
 	if _, code = run(good); code != 0 {
 		t.Errorf("lint good: exit %d", code)
 	}
+	// Only the lines a team runs: kdf is fine on 3.5.
+	if out, code = run("--versions", "3.5", bad); code != 0 || out != "" {
+		t.Errorf("lint --versions 3.5: exit %d, out %q", code, out)
+	}
+	// A declared failure (expect fail with the predicted class) does not fail lint.
+	declared := filepath.Join(dir, "declared.sh")
+	os.WriteFile(declared, []byte("# kmsconform: expect fail unknown-command when producer=*1.1.1* — kdf is 3.0+\n# kmsconform: role partner\nopenssl kdf -keylen 32 HKDF\n"), 0o600)
+	if out, code = run(declared); code != 0 || !strings.Contains(out, "[declared by expect fail at "+declared+":1]") {
+		t.Errorf("lint declared: exit %d, out %q", code, out)
+	}
 }
