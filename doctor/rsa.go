@@ -117,10 +117,13 @@ var hashNames = func() []namedHash {
 }()
 
 // DiagnoseRSA finds how an RSA ciphertext meant for a KMS key was made:
-// first RSAES_OAEP_SHA_1 and _SHA_256 through KMS, then with the private
-// key PKCS#1 v1.5 and OAEP with every pair of label and MGF1 hashes. A
+// first RSAES_OAEP_SHA_256 and _SHA_1 through KMS, then with the private
+// key OAEP with every pair of label and MGF1 hashes and PKCS#1 v1.5. A
 // ciphertext of the wrong length is checked for base64 text and for a key
-// of another size.
+// of another size. With Expect, a clean decryption to other bytes is kept
+// as a near miss (with the difference) when nothing matches exactly, so a
+// wrong expectation never hides the padding. A KMS that cannot be asked is
+// an error wrapping ErrKMS.
 func DiagnoseRSA(ctx context.Context, req RSARequest) (*RSAReport, error) {
 	if req.KMS == nil && req.Private == nil {
 		return nil, errors.New("doctor rsa needs a KMS key or a private key")
@@ -219,16 +222,29 @@ func DiagnoseRSA(ctx context.Context, req RSARequest) (*RSAReport, error) {
 	return rep, nil
 }
 
-// kmsCode matches the error code KMSDecrypter implementations return for
-// a KMS refusal ("InvalidCiphertextException", "IncorrectKeyException: ...").
-var kmsCode = regexp.MustCompile(`^[A-Z][A-Za-z]*(Exception|Fault)\b`)
+// kmsCode reads the error code KMSDecrypter implementations return
+// ("InvalidCiphertextException", "IncorrectKeyException: ...").
+var kmsCode = regexp.MustCompile(`^([A-Z][A-Za-z]*(?:Exception|Fault))\b`)
 
-// isKMSRefusal reports whether err is KMS answering no (an API error),
-// rather than KMS not answering (connection refused, timeout, no
-// credentials).
+// kmsRefusals are the KMS answers that say "not this ciphertext"; any other
+// answer (AccessDenied, NotFound, Disabled, KMSInvalidState, throttling)
+// is about the key or the account: an environment problem.
+var kmsRefusals = map[string]bool{
+	"InvalidCiphertextException": true,
+	"IncorrectKeyException":      true,
+	"ValidationException":        true,
+}
+
+// isKMSRefusal reports whether err is KMS refusing the ciphertext, rather
+// than KMS not answering (connection refused, timeout, no credentials) or
+// refusing the caller or the key.
 func isKMSRefusal(err error) bool {
 	var ae smithy.APIError
-	return errors.As(err, &ae) || kmsCode.MatchString(err.Error())
+	if errors.As(err, &ae) {
+		return kmsRefusals[ae.ErrorCode()]
+	}
+	m := kmsCode.FindStringSubmatch(err.Error())
+	return m != nil && kmsRefusals[m[1]]
 }
 
 // searchPrivate tries the OAEP hash pairs (KMS's own first) and PKCS#1

@@ -232,3 +232,17 @@ func TestDiagnoseRSAKMSUnreachable(t *testing.T) {
 		t.Fatalf("err %v; want ErrKMS", err)
 	}
 }
+
+func TestIsKMSRefusal(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"InvalidCiphertextException":                        true,
+		"IncorrectKeyException: the key is not this one":    true,
+		"AccessDeniedException: not allowed":                false,
+		"NotFoundException":                                 false,
+		"dial tcp 127.0.0.1:1: connect: connection refused": false,
+	} {
+		if got := isKMSRefusal(errors.New(msg)); got != want {
+			t.Errorf("isKMSRefusal(%q) = %v, want %v", msg, got, want)
+		}
+	}
+}

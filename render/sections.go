@@ -132,7 +132,11 @@ func (sw *sectionWriter) cell(c *flows.Cell) {
 	if c.Expected.Why != "" {
 		sw.s(": ", esc(c.Expected.Why))
 	}
-	sw.s("</p>\n<p><span class=\"k\">actual</span>", esc(string(c.Actual.Outcome)))
+	actual := string(c.Actual.Outcome)
+	if actual == "" {
+		actual = string(c.Verdict) // an interrupted cell that never started
+	}
+	sw.s("</p>\n<p><span class=\"k\">actual</span>", esc(actual))
 	if c.Actual.Class != "" {
 		sw.s(" <b>", esc(string(c.Actual.Class)), "</b>")
 	}

@@ -57,7 +57,11 @@ func WriteSummary(w io.Writer, r *flows.Report) {
 		ids = append(ids, id)
 	}
 	sort.Ints(ids)
-	fmt.Fprintf(w, "kmsconform run: %d cells in %s; KMS: %s\n", len(r.Cells), time.Duration(r.Duration).Round(time.Millisecond), r.KMS)
+	kms := r.KMS
+	if r.KMSServer != "" {
+		kms += "; server: " + r.KMSServer
+	}
+	fmt.Fprintf(w, "kmsconform run: %d cells in %s; KMS: %s\n", len(r.Cells), time.Duration(r.Duration).Round(time.Millisecond), kms)
 	if r.Interrupted {
 		status, _ := runStatus(r)
 		fmt.Fprintln(w, status)

@@ -179,8 +179,12 @@ func printCheckSummary(w io.Writer, rep *flows.Report, target string) {
 			fmt.Fprintf(w, "allowed  %s: %s\n", c.ID, c.Allowance)
 		}
 	}
-	fmt.Fprintf(w, "kms check: %d specs against %s in %s: %d pass, %d fail, %d allowed, %d n/a\n",
+	fmt.Fprintf(w, "kms check: %d specs against %s in %s: %d pass, %d fail, %d allowed, %d n/a",
 		len(rep.Cells), target, time.Duration(rep.Duration).Round(time.Millisecond), n[flows.ExpectedPass], n[flows.Unexpected], n[flows.Allowed], n[flows.Skipped])
+	if n[flows.Interrupted] > 0 {
+		fmt.Fprintf(w, ", %d interrupted", n[flows.Interrupted])
+	}
+	fmt.Fprintln(w)
 }
 
 func firstLine(s string) string {

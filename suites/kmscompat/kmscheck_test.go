@@ -154,8 +154,8 @@ const motoSpecs = `^(GenerateRandom/12|Decrypt/symmetric/KeyId-of-another-key|De
 // TestKMSCheckMotoAndGate: moto's real failures exit 1; a gate file allows
 // them until a date and stops allowing them after it.
 func TestKMSCheckMotoAndGate(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("moto needs python3")
+	if err := exec.Command("python3", "-c", "import moto.server").Run(); err != nil {
+		t.Skip("moto is not installed (pip install 'moto[server]'; scripts/setup.sh does it)")
 	}
 	tg := startTarget(t, kmstarget.Moto)
 	dir := t.TempDir()
@@ -270,5 +270,32 @@ func TestKMSCheckUsage(t *testing.T) {
 	code, out := check(t, os.Environ(), "--list")
 	if code != 0 || strings.Count(out, "\n") != len(kmsspec.Specs()) {
 		t.Errorf("--list: exit %d, %d lines", code, strings.Count(out, "\n"))
+	}
+}
+
+// TestKMSCheckInterrupted: SIGINT during the run ends it with exit 130,
+// the unfinished specs marked interrupted, and the keys cleaned up.
+func TestKMSCheckInterrupted(t *testing.T) {
+	tg := startTarget(t, kmstarget.FakeProcess)
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, kmsconformBin(t), "kms", "check", "--endpoint", tg.Endpoint, "--report", dir)
+	cmd.Env = tg.Env()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 || !strings.Contains(out.String(), "interrupted") {
+		t.Fatalf("exit %v, want 130 with \"interrupted\"\n%s", err, out.String())
+	}
+	rep := readReport(t, dir)
+	if !rep.Interrupted || rep.Unexpected() != 0 {
+		t.Errorf("report: interrupted %v, %d unexpected (want none: an interrupted spec says nothing)", rep.Interrupted, rep.Unexpected())
 	}
 }
