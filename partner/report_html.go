@@ -14,7 +14,7 @@ var htmlReport = template.Must(template.New("partner").Parse(`<!doctype html>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;padding:0 1em;color:#222}
 code,pre{font:12px ui-monospace,monospace;background:#f4f4f4}pre{padding:.6em;overflow:auto;white-space:pre-wrap}
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3em .5em;text-align:left;vertical-align:top}
-.pass{color:#17692c;font-weight:600}.fail{color:#b00020;font-weight:600}details{margin:.5em 0}
+.pass{color:#17692c;font-weight:600}.fail{color:#b00020;font-weight:600}.allowed{color:#8a6100;font-weight:600}details{margin:.5em 0}
 </style></head><body>
 <h1>Partner tool check: <span class="{{if .Pass}}pass">PASS{{else}}fail">FAIL{{end}}</span></h1>
 <ul>
@@ -34,7 +34,7 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3
 </table>{{end}}
 {{if .Cases}}<h2>Cases</h2>
 <table><tr><th>Case</th><th>Verdict</th><th>Class</th><th>Detail</th></tr>
-{{range .Cases}}<tr><td>{{.Name}}</td><td>{{if .Pass}}<span class="pass">pass</span>{{else}}<span class="fail">FAIL</span>{{end}}</td><td>{{.Class}}</td><td>{{.Detail}}
+{{range .Cases}}<tr><td>{{.Name}}</td><td>{{if .Pass}}<span class="pass">pass</span>{{else if .Allowance}}<span class="allowed">allowed: {{.Allowance}}</span>{{else}}<span class="fail">FAIL</span>{{end}}</td><td>{{.Class}}</td><td>{{.Detail}}
 {{if not .Pass}}<details><summary>command, exit code, stderr, fix</summary>
 <p>Command: <code>{{.Command}}</code> (exit {{.ExitCode}}, {{.DurationMS}} ms)</p>
 {{if .Diagnosis}}<p>Diagnosis: {{.Diagnosis}}</p><p>Fix: {{.Fix}}</p>{{end}}

@@ -96,6 +96,9 @@ type CaseResult struct {
 	Case
 	// Pass is the verdict.
 	Pass bool `json:"pass"`
+	// Allowance, when set, is the gate allowance that accepts this failing
+	// case for a while: "reason (until DATE)".
+	Allowance string `json:"allowance,omitempty"`
 	// Detail says what happened, e.g. "KMS decrypts it to the input".
 	Detail string `json:"detail"`
 	// Class names the failure (failclass names plus the partner's own).
@@ -152,7 +155,8 @@ type Result struct {
 	// input; the cases ran, and none could pass by refusing its input.
 	SmokeFailure *ToolProblem `json:"smoke_failure,omitempty"`
 	Cases        []CaseResult `json:"cases"`
-	// Pass is true when the tool ran and every case passed.
+	// Pass is true when the tool ran and every case passed or is allowed
+	// by a gate file.
 	Pass bool `json:"pass"`
 	// Diagnoses are the distinct producer mistakes found, most frequent
 	// first.
@@ -387,12 +391,13 @@ func describeRequired(m Mode) string {
 // summarise sets Pass, the distinct diagnoses and fingerprints.
 func (r *Result) summarise() {
 	r.Pass = r.Problem == nil && r.SmokeFailure == nil && len(r.Cases) > 0
+	r.Diagnoses, r.Fixes, r.Fingerprints = nil, nil, nil
 	count := map[string]int{}
 	fix := map[string]string{}
 	var order []string
 	seenFP := map[string]bool{}
 	for _, c := range r.Cases {
-		if !c.Pass {
+		if c.failing() {
 			r.Pass = false
 		}
 		if c.Diagnosis != "" {

@@ -46,8 +46,12 @@ The KMS must answer ListKeys first (exit 3 otherwise).
 Example:
   kmsconform partner --algorithm RSAES_OAEP_SHA_256 \
     --encrypt 'openssl pkeyutl -encrypt -pubin -inkey {pubkey_pem} -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256 -in {in} -out {out}'`
+	gf := addGateFlags(fs)
 	if code, stop := fs.ParseArgs(args); stop {
 		return code
+	}
+	if err := gf.load(); err != nil {
+		return cli.Print(os.Stderr, err)
 	}
 	if fs.NArg() > 0 {
 		return cli.Print(os.Stderr, cli.Usage("unexpected argument "+quote(fs.Arg(0)), "quote the tool's command as one argument, e.g. --encrypt 'tool {pubkey_pem} {in} {out}'"))
@@ -75,12 +79,21 @@ Example:
 	if err != nil {
 		return cli.Print(os.Stderr, err)
 	}
+	stale := partner.ApplyGate(res, gf.file, time.Now())
+	for _, s := range stale {
+		cli.Warnf(os.Stderr, "%s: %s", *gf.path, s)
+	}
 	code := partner.Print(os.Stderr, res)
 	if *report != "" {
 		if err := partner.WriteReport(*report, res); err != nil {
 			return cli.Print(os.Stderr, cli.Setup(err, "pass a writable --report directory"))
 		}
 		cli.Hintf(os.Stderr, "report: %s/partner.md, partner.json, partner.html", strings.TrimRight(*report, "/"))
+	}
+	if code == cli.ExitOK {
+		if err := gf.staleErr(stale); err != nil {
+			return cli.Print(os.Stderr, err)
+		}
 	}
 	return code
 }
