@@ -37,14 +37,21 @@ func curveFor(spec string) elliptic.Curve {
 
 // generateKey makes new key material for a spec: raw 32 bytes for
 // SYMMETRIC_DEFAULT, PKCS#8 DER otherwise.
-func generateKey(spec string) ([]byte, error) {
+func generateKey(spec string) ([]byte, error) { return generateKeyFrom(nil, spec) }
+
+// newMaterial is generateKey with RSA keys taken from the server's pool.
+func (s *Server) newMaterial(spec string) ([]byte, error) { return generateKeyFrom(s.pool, spec) }
+
+// generateKeyFrom is generateKey with RSA keys from pool (nil: generated
+// now).
+func generateKeyFrom(pool *keyPool, spec string) ([]byte, error) {
 	switch {
 	case spec == specSymmetric:
 		b := make([]byte, 32)
 		_, err := rand.Read(b)
 		return b, err
 	case isRSASpec(spec):
-		k, err := rsa.GenerateKey(rand.Reader, rsaBits(spec))
+		k, err := pool.take(rsaBits(spec))
 		if err != nil {
 			return nil, err
 		}

@@ -212,7 +212,7 @@ func (c *call) dataKeyPair(body []byte) (*dataKeyPairResp, error) {
 	if req.DryRun {
 		return nil, errDryRun()
 	}
-	der, err := generateKey(req.KeyPairSpec)
+	der, err := c.s.newMaterial(req.KeyPairSpec)
 	if err != nil {
 		return nil, err
 	}

@@ -26,26 +26,36 @@ type importToken struct {
 type importTokens struct {
 	mu       sync.Mutex
 	m        map[string]*importToken
-	wrapKeys map[int]*rsa.PrivateKey // one wrapping key per size, made on first use
+	wrapMu   sync.Mutex
+	wrapKeys map[int]*wrapSlot // one wrapping key per size, made on first use
+}
+
+// wrapSlot is the wrapping key of one size; once makes it without holding
+// the tokens' lock, so a 4096-bit key being made does not stall requests
+// for other sizes or ImportKeyMaterial.
+type wrapSlot struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	err  error
 }
 
 var wrappingAlgorithms = []string{"RSAES_PKCS1_V1_5", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "RSA_AES_KEY_WRAP_SHA_1", "RSA_AES_KEY_WRAP_SHA_256", "SM2PKE"}
 
-func (t *importTokens) wrappingKey(bits int) (*rsa.PrivateKey, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if k := t.wrapKeys[bits]; k != nil {
-		return k, nil
-	}
-	k, err := rsa.GenerateKey(rand.Reader, bits)
-	if err != nil {
-		return nil, err
-	}
+// wrappingKey returns the server's wrapping key of bits, taking it from
+// the key pool on first use.
+func (t *importTokens) wrappingKey(pool *keyPool, bits int) (*rsa.PrivateKey, error) {
+	t.wrapMu.Lock()
 	if t.wrapKeys == nil {
-		t.wrapKeys = map[int]*rsa.PrivateKey{}
+		t.wrapKeys = map[int]*wrapSlot{}
 	}
-	t.wrapKeys[bits] = k
-	return k, nil
+	w := t.wrapKeys[bits]
+	if w == nil {
+		w = &wrapSlot{}
+		t.wrapKeys[bits] = w
+	}
+	t.wrapMu.Unlock()
+	w.once.Do(func() { w.key, w.err = pool.take(bits) })
+	return w.key, w.err
 }
 
 func (c *call) externalKey(id string) (*key, *apiError) {
@@ -96,7 +106,7 @@ func opGetParametersForImport(c *call, body []byte) (any, error) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	wk, err := c.s.imports.wrappingKey(rsaBits(req.WrappingKeySpec))
+	wk, err := c.s.imports.wrappingKey(c.s.pool, rsaBits(req.WrappingKeySpec))
 	if err != nil {
 		return nil, err
 	}

@@ -107,7 +107,7 @@ func opCreateKey(c *call, body []byte) (any, error) {
 	if origin == originExternal {
 		rec.State = statePendingImport
 	} else {
-		m, err := generateKey(spec)
+		m, err := c.s.newMaterial(spec)
 		if err != nil {
 			return nil, fmt.Errorf("generating %s key material: %w", spec, err)
 		}

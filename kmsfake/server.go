@@ -36,6 +36,12 @@ type Options struct {
 	CredentialsFile string
 	// Logger receives one line per request; nil discards.
 	Logger *slog.Logger
+	// KeyPool is how many fresh RSA keys of each size (2048, 3072, 4096)
+	// one background goroutine keeps ready for CreateKey,
+	// GenerateDataKeyPair* and GetParametersForImport; each key is handed
+	// out once. 0 (the default) generates every key when it is asked for;
+	// at most MaxKeyPool.
+	KeyPool int
 }
 
 // Server is the KMS fake. It implements http.Handler.
@@ -45,6 +51,7 @@ type Server struct {
 	creds   map[string]string // access key id -> secret, for SigV4 verify
 	log     *slog.Logger
 	imports importTokens
+	pool    *keyPool // nil: no pool
 	closed  atomic.Bool
 	warns   []string
 }
@@ -67,6 +74,9 @@ func New(o Options) (*Server, error) {
 	}
 	if o.SigV4 == "" {
 		o.SigV4 = "off"
+	}
+	if o.KeyPool < 0 || o.KeyPool > MaxKeyPool {
+		return nil, fmt.Errorf("key pool of %d keys per size: give 0 (no pool) to %d", o.KeyPool, MaxKeyPool)
 	}
 	if !regionRE.MatchString(o.Region) {
 		return nil, fmt.Errorf("region %q is not a region name like us-east-1", o.Region)
@@ -112,12 +122,15 @@ func New(o Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.pool = newKeyPool(o.KeyPool)
 	return s, nil
 }
 
-// Close releases the server's resources. Requests after Close are
-// answered with KMSInternalException.
+// Close releases the server's resources and stops the key pool (a key
+// being generated is finished in the background and dropped). Requests
+// after Close are answered with KMSInternalException.
 func (s *Server) Close() error {
 	s.closed.Store(true)
+	s.pool.close()
 	return nil
 }

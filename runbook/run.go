@@ -403,10 +403,10 @@ func (r *run) cell(ctx context.Context, rb *Runbook, flow int, prod, cons string
 	return c
 }
 
-// jobPool is how many job directories a cell gets made in advance in each
-// container agent's control directory, so that the wrapper spends no
-// process on mkdir (it claims one with a builtin; past the pool it makes
-// its own).
+// jobPool is how many job directories (with their FIFOs) a cell gets made
+// in advance in each container agent's control directory, so that the
+// wrapper spends no process on mkdir and mkfifo (it claims one with a
+// builtin; past the pool it makes its own).
 const jobPool = 128
 
 // makeJobs makes the cell's job directories for its container engines.
@@ -419,8 +419,14 @@ func (r *run) makeJobs(cellID string, names ...string) error {
 		}
 		done[n] = true
 		for i := 0; i < jobPool; i++ {
-			if err := os.Mkdir(filepath.Join(e.spec.Ctl, fmt.Sprintf("rb%s-p%d", cellID, i)), 0o700); err != nil {
+			d := filepath.Join(e.spec.Ctl, fmt.Sprintf("rb%s-p%d", cellID, i))
+			if err := os.Mkdir(d, 0o700); err != nil {
 				return err
+			}
+			for _, f := range []string{"in", "out", "done"} {
+				if err := syscall.Mkfifo(filepath.Join(d, f), 0o600); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -61,9 +61,9 @@ agent() {
     if { set -C; : >"$ctl/rb${KC_CELL}-p$i.claim"; } 2>/dev/null; then j=rb${KC_CELL}-p$i; break; fi
   done
   set +C
-  if [[ -z $j ]]; then j="rb${KC_CELL}-$$-$__t0"; mkdir "$ctl/$j" || return 126; fi
+  # Pool directories hold their FIFOs (in, out, done) already.
+  if [[ -z $j ]]; then j="rb${KC_CELL}-$$-$__t0"; mkdir "$ctl/$j" && mkfifo "$ctl/$j/in" "$ctl/$j/out" "$ctl/$j/done" || return 126; fi
   d=$ctl/$j
-  if [[ -n $pipe ]]; then mkfifo "$d/out" "$d/done" "$d/in"; else mkfifo "$d/out" "$d/done" && : >"$d/in"; fi || return 126
   q "$PWD"; s="cd $REPLY || exit 126"$'\n'
   # -pass env:NAME and the like: the container gets NAME.
   for n; do
@@ -77,6 +77,8 @@ agent() {
   # A background job's stdin is /dev/null unless given: pass ours on fd 3.
   if [[ -n $pipe ]]; then exec 3<&0; cat <&3 >"$d/in" & feed=$!; exec 3<&-; fi
   printf '%s\n' "$j" >"$ctl/req"
+  # No stdin to stream: open and close the in FIFO (a builtin), the job reads EOF.
+  [[ -z $pipe ]] && : >"$d/in"
   errf=$d/err
   cat "$d/out"
   : <"$d/done"

@@ -19,13 +19,15 @@ func kmsMain(args []string) int {
 		return kmsCheck(args[1:])
 	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		fmt.Fprintln(os.Stderr, "usage: kmsconform kms serve [--listen 127.0.0.1:4566] [--data DIR] ...   the KMS fake")
-		fmt.Fprintln(os.Stderr, "       kmsconform kms check --endpoint URL [--region R] [--report DIR] [--gate FILE] [--run REGEX]")
-		fmt.Fprintln(os.Stderr, "                                                                     the KMS compatibility specs against any endpoint")
+		// Asked for, the usage goes to stdout (exit 0); missing, to stderr (exit 2).
+		w, code := os.Stdout, icli.ExitOK
 		if len(args) == 0 {
-			return 2
+			w, code = os.Stderr, icli.ExitUsage
 		}
-		return 0
+		fmt.Fprintln(w, "usage: kmsconform kms serve [--listen 127.0.0.1:4566] [--data DIR] ...   the KMS fake")
+		fmt.Fprintln(w, "       kmsconform kms check --endpoint URL [--region R] [--report DIR] [--gate FILE] [--run REGEX]")
+		fmt.Fprintln(w, "                                                                     the KMS compatibility specs against any endpoint")
+		return code
 	}
 	if args[0] != "serve" {
 		hint := "kms commands: `kmsconform kms serve` (the fake), `kmsconform kms check` (the specs against any endpoint)"

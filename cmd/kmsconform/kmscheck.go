@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kmsconform/kmsconform/flows"
-	"github.com/kmsconform/kmsconform/gate"
 	"github.com/kmsconform/kmsconform/internal/buildinfo"
 	icli "github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/internal/preflight"
@@ -21,36 +19,26 @@ import (
 	"github.com/kmsconform/kmsconform/render"
 )
 
-func kmsCheckUsage(w io.Writer) {
-	fmt.Fprintln(w, "usage: kmsconform kms check --endpoint URL [--region R] [--report DIR] [--gate FILE] [--strict] [--run REGEX]")
-	fmt.Fprintln(w, "                            [--name NAME] [--parallel N] [--with-clients] [--list]")
-	fmt.Fprintln(w, "Runs the KMS compatibility specs (compiled in) against any KMS endpoint; exit 0 iff every spec passes")
-	fmt.Fprintln(w, "or is allowed by the gate file, 1 otherwise, 2 for bad usage, 3 when no KMS answers.")
-}
-
 // kmsCheck is `kmsconform kms check`.
 func kmsCheck(args []string) int {
-	fs := flag.NewFlagSet("kms check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := icli.NewFlags("kmsconform kms check", "--endpoint URL [--region R] [--report DIR] [--gate FILE] [--strict] [--run REGEX] [--list]")
 	endpoint := fs.String("endpoint", "", "base URL of the KMS (the fake, moto, LocalStack, a proxy); \"aws\" for real AWS through the SDK's resolution")
 	region := fs.String("region", "", "region to sign for (default: $AWS_REGION, else us-east-1)")
 	reportDir := fs.String("report", "", "write junit.xml, results.json, report.md and report.html to this directory")
-	gateFile := fs.String("gate", "", "gate file (YAML) of allowed failures; it may also name the endpoint and region")
-	strict := fs.Bool("strict", false, "with --gate, stale allowances (matching nothing or only passing specs) fail the check")
+	gf := addGateFlags(fs)
 	runRE := fs.String("run", "", "run only the specs whose id matches this regular expression")
 	name := fs.String("name", "", "name of the target in the report (default: the endpoint)")
 	parallel := fs.Int("parallel", 8, "specs run at once")
 	withClients := fs.Bool("with-clients", false, "also run the aws CLI and boto3 seed scripts (needs a kmsconform checkout, aws, boto3; slow)")
 	list := fs.Bool("list", false, "list the spec ids with their source and exit")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			kmsCheckUsage(os.Stdout)
-			fs.SetOutput(os.Stdout)
-			fs.PrintDefaults()
-			return 0
-		}
-		kmsCheckUsage(os.Stderr)
-		return icli.Print(os.Stderr, icli.Usage(err.Error(), "run `kmsconform kms check --help` for the flags"))
+	fs.Meta("endpoint", "URL")
+	fs.Meta("region", "R")
+	fs.Meta("report", "DIR")
+	fs.Meta("run", "REGEX")
+	fs.Meta("name", "NAME")
+	fs.Extra = "Runs the KMS compatibility specs (compiled in) against any KMS endpoint. Exit status: 0 every spec\npasses or is allowed by the gate file, 1 a spec fails, 2 usage, 3 no KMS answers, 130 interrupted."
+	if code, stop := fs.ParseArgs(args); stop {
+		return code
 	}
 	if fs.NArg() > 0 {
 		return icli.Print(os.Stderr, icli.Usage(fmt.Sprintf("unexpected argument %q", fs.Arg(0)), "kms check takes flags only; name the KMS with --endpoint URL"))
@@ -65,16 +53,15 @@ func kmsCheck(args []string) int {
 		}
 		return 0
 	}
-	var gf *gate.File
-	if *gateFile != "" {
-		if gf, err = gate.Load(*gateFile); err != nil {
-			return icli.Print(os.Stderr, icli.Usage(err.Error(), "see docs/kms-compat.md for the gate file schema (allow: [{id, reason, until}], endpoint, region)"))
-		}
+	if err := gf.load(); err != nil {
+		return icli.Print(os.Stderr, err)
+	}
+	if f := gf.file; f != nil {
 		if *endpoint == "" {
-			*endpoint = gf.Endpoint
+			*endpoint = f.Endpoint
 		}
 		if *region == "" {
-			*region = gf.Region
+			*region = f.Region
 		}
 	}
 	if *endpoint == "" {
@@ -135,24 +122,21 @@ func kmsCheck(args []string) int {
 			}
 		}
 	}
-	stale := gf.ApplyReport(rep, time.Now())
+	stale := gf.apply(rep)
 	if *reportDir != "" {
 		if err := render.Write(*reportDir, rep); err != nil {
 			return icli.Print(os.Stderr, icli.Setup(err, "check that the report directory is writable"))
 		}
 	}
 	printCheckSummary(os.Stdout, rep, target)
-	for _, s := range stale {
-		icli.Warnf(os.Stderr, "%s: %s", *gateFile, s)
-	}
 	switch {
 	case rep.Interrupted:
 		return icli.Print(os.Stderr, context.Canceled)
 	case rep.Unexpected() > 0:
 		return icli.Print(os.Stderr, icli.Failure(fmt.Sprintf("%d of %d specs failed against %s", rep.Unexpected(), len(rep.Cells), target),
 			"each failure names what AWS does and where that is recorded; accept a known one for a while in a --gate file"))
-	case *strict && len(stale) > 0:
-		return icli.Print(os.Stderr, icli.Failure(gate.StaleError(*gateFile, stale).Error(), "remove the stale allowances (or drop --strict)"))
+	case gf.staleErr(stale) != nil:
+		return icli.Print(os.Stderr, gf.staleErr(stale))
 	}
 	return 0
 }

@@ -25,7 +25,17 @@ const Summary = "the KMS fake: kms serve [--listen ADDR] [--data DIR] [--seed FI
 const extra = `The fake listens on loopback by default. A non-loopback --listen without
 --sigv4 verify lets anyone who can reach the port use and delete its keys.
 Timeouts close a stalled request or an idle keep-alive connection; --max-conns
-caps open connections (others wait in the kernel's queue).`
+caps open connections (others wait in the kernel's queue).
+--key-pool N keeps N fresh RSA keys of each size (2048, 3072, 4096) ready,
+made by one background goroutine from the start (about 10 CPU seconds on one
+core for the default 4, then a refill after each key handed out), so that
+CreateKey, GenerateDataKeyPair and GetParametersForImport answer at once;
+each key is handed out once. "key pool filled" is printed on stderr when
+the pool is first full. --key-pool 0 makes every key when it is asked for.`
+
+// DefaultKeyPool is --key-pool's default: enough RSA keys of each size for
+// one `kmsconform kms check` run (it takes four of each, five of 2048).
+const DefaultKeyPool = 4
 
 // Main runs `kmsconform kms ARGS...` and returns the exit code: 0 after a
 // clean stop, 2 for bad flags or files, 3 when it cannot listen or use the
@@ -67,6 +77,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	sigv4 := fs.String("sigv4", "off", "off, or verify (needs --credentials)")
 	creds := fs.String("credentials", "", "AWS shared-credentials file for --sigv4 verify")
 	quiet := fs.Bool("quiet", false, "do not log one line per request")
+	keyPool := fs.Int("key-pool", DefaultKeyPool, fmt.Sprintf("fresh RSA keys of each size made ahead of demand by one background goroutine (0 to %d; 0: none)", kmsfake.MaxKeyPool))
 	l := def
 	fs.DurationVar(&l.ReadHeaderTimeout, "read-header-timeout", def.ReadHeaderTimeout, "time allowed to read a request's headers")
 	fs.DurationVar(&l.ReadTimeout, "read-timeout", def.ReadTimeout, "time allowed to read a whole request; a stalled body is cut off")
@@ -81,6 +92,7 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	fs.Meta("account", "ID")
 	fs.Meta("sigv4", "off|verify")
 	fs.Meta("credentials", "FILE")
+	fs.Meta("key-pool", "N")
 	if code, stop := fs.ParseArgs(args[1:]); stop {
 		return code
 	}
@@ -98,13 +110,16 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	if l.MaxHeaderBytes < 4096 || l.MaxConns < 1 {
 		return icli.Print(stderr, icli.Usage(fmt.Sprintf("--max-header-bytes %d / --max-conns %d: need at least 4096 bytes and 1 connection", l.MaxHeaderBytes, l.MaxConns), "see `kmsconform kms serve --help`"))
 	}
+	if *keyPool < 0 || *keyPool > kmsfake.MaxKeyPool {
+		return icli.Print(stderr, icli.Usage(fmt.Sprintf("--key-pool %d: give 0 to %d keys per RSA size", *keyPool, kmsfake.MaxKeyPool), fmt.Sprintf("e.g. --key-pool %d, or --key-pool 0 for no pool", DefaultKeyPool)))
+	}
 	var handler slog.Handler = slog.NewTextHandler(stderr, nil)
 	if *quiet {
 		handler = slog.DiscardHandler
 	}
 	srv, err := kmsfake.New(kmsfake.Options{
 		Region: *region, Account: *account, DataDir: *data, SeedFile: *seed,
-		SigV4: *sigv4, CredentialsFile: *creds, Logger: slog.New(handler),
+		SigV4: *sigv4, CredentialsFile: *creds, Logger: slog.New(handler), KeyPool: *keyPool,
 	})
 	if errors.Is(err, kmsfake.ErrDataDir) {
 		return icli.Print(stderr, icli.Setup(err, "use a directory only you can read, or remove --data to keep keys in memory"))
@@ -138,6 +153,17 @@ func run(args []string, stdout, stderr io.Writer, stop <-chan struct{}) int {
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(kmsfake.LimitListener(ln, l.MaxConns)) }()
 	fmt.Fprintf(stdout, "kmsconform kms: listening on http://%s\n", ln.Addr())
+	if filled := srv.KeyPoolFilled(); filled != nil {
+		started := time.Now()
+		go func() {
+			select {
+			case <-filled:
+				fmt.Fprintf(stderr, "kmsconform kms: key pool filled: %d RSA keys of each size ready (%s)\n", *keyPool, time.Since(started).Round(100*time.Millisecond))
+			case <-ctx.Done():
+			case <-stop:
+			}
+		}()
+	}
 	select {
 	case <-ctx.Done():
 	case <-stop:

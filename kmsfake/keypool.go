@@ -1,0 +1,195 @@
+package kmsfake
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"sync"
+	"time"
+)
+
+// poolSizes are the RSA modulus sizes the pool keeps ready, in the order
+// a round of filling visits them when no size has been asked for yet.
+var poolSizes = []int{2048, 3072, 4096}
+
+// MaxKeyPool is the largest Options.KeyPool accepted.
+const MaxKeyPool = 16
+
+// keyPool keeps a few fresh RSA private keys of each size ready, made
+// ahead of demand by one background goroutine, because RSA key generation
+// (seconds for 4096 bits on a loaded machine) dominates CreateKey,
+// GenerateDataKeyPair and GetParametersForImport. Every key is a fresh
+// rsa.GenerateKey(rand.Reader, bits) key handed out exactly once: take
+// removes it from the pool. A take that finds the pool empty generates the
+// key itself; the background goroutine waits while such a take runs, so a
+// busy fake does not generate two keys for every one asked for.
+type keyPool struct {
+	target int // keys per size
+
+	mu     sync.Mutex
+	ready  map[int][]*rsa.PrivateKey
+	asked  map[int]int // takes per size: sizes asked for are filled first
+	inline int         // takes generating their own key right now
+	made   int         // keys the background goroutine made
+	filled bool
+
+	wake     chan struct{} // a take happened or an inline generation ended
+	stop     chan struct{}
+	done     chan struct{}
+	full     chan struct{} // closed once every size first reaches target
+	stopOnce sync.Once
+}
+
+// newKeyPool starts a pool of n keys per size; n <= 0 returns nil (no
+// pool: every take generates).
+func newKeyPool(n int) *keyPool {
+	if n <= 0 {
+		return nil
+	}
+	p := &keyPool{
+		target: n, ready: map[int][]*rsa.PrivateKey{}, asked: map[int]int{},
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), full: make(chan struct{}),
+	}
+	go p.fill()
+	return p
+}
+
+// take returns a fresh RSA key of bits that nobody else gets: one from the
+// pool, or one generated now.
+func (p *keyPool) take(bits int) (*rsa.PrivateKey, error) {
+	if p == nil {
+		return rsa.GenerateKey(rand.Reader, bits)
+	}
+	p.mu.Lock()
+	p.asked[bits]++
+	if q := p.ready[bits]; len(q) > 0 {
+		k := q[0]
+		q[0] = nil
+		p.ready[bits] = q[1:]
+		p.mu.Unlock()
+		p.poke()
+		return k, nil
+	}
+	p.inline++
+	p.mu.Unlock()
+	k, err := rsa.GenerateKey(rand.Reader, bits)
+	p.mu.Lock()
+	p.inline--
+	p.mu.Unlock()
+	p.poke()
+	return k, err
+}
+
+func (p *keyPool) poke() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// next picks the size to generate next, or 0 when the pool is full or a
+// take is generating its own key. Sizes asked for come first, then the
+// size with the fewest ready keys (smaller first on a tie).
+func (p *keyPool) next() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.inline > 0 {
+		return 0
+	}
+	best := 0
+	for _, bits := range poolSizes {
+		n := len(p.ready[bits])
+		if n >= p.target {
+			continue
+		}
+		if best == 0 {
+			best = bits
+			continue
+		}
+		a, b := p.asked[bits] > 0, p.asked[best] > 0
+		nb := len(p.ready[best])
+		if (a && !b) || (a == b && n < nb) {
+			best = bits
+		}
+	}
+	if best == 0 && !p.filled {
+		p.filled = true
+		close(p.full)
+	}
+	return best
+}
+
+// fill is the background goroutine: it generates one key at a time until
+// every size has target keys, then waits for a take.
+func (p *keyPool) fill() {
+	defer close(p.done)
+	for {
+		select {
+		case <-p.stop:
+			return
+		default:
+		}
+		bits := p.next()
+		if bits == 0 {
+			select {
+			case <-p.stop:
+				return
+			case <-p.wake:
+			}
+			continue
+		}
+		k, err := rsa.GenerateKey(rand.Reader, bits)
+		if err != nil {
+			// Cannot happen with crypto/rand; back off rather than spin.
+			select {
+			case <-p.stop:
+				return
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		select {
+		case <-p.stop:
+			return // closed while generating: the key is dropped
+		default:
+		}
+		p.mu.Lock()
+		p.ready[bits] = append(p.ready[bits], k)
+		p.made++
+		p.mu.Unlock()
+	}
+}
+
+// close stops the background goroutine. A key being generated cannot be
+// interrupted (rsa.GenerateKey takes no context): the goroutine finishes
+// it in the background, drops it and exits; done is closed then.
+func (p *keyPool) close() {
+	if p == nil {
+		return
+	}
+	p.stopOnce.Do(func() {
+		close(p.stop)
+		p.mu.Lock()
+		p.ready = map[int][]*rsa.PrivateKey{}
+		p.mu.Unlock()
+	})
+}
+
+// counts returns the ready keys per size (tests, the filled message).
+func (p *keyPool) counts() map[int]int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	m := map[int]int{}
+	for _, bits := range poolSizes {
+		m[bits] = len(p.ready[bits])
+	}
+	return m
+}
+
+// KeyPoolFilled returns a channel closed once the RSA key pool first holds
+// Options.KeyPool keys of every size; nil when there is no pool.
+func (s *Server) KeyPoolFilled() <-chan struct{} {
+	if s.pool == nil {
+		return nil
+	}
+	return s.pool.full
+}
