@@ -23,13 +23,16 @@ const MaxKeyPool = 16
 // key itself; the background goroutine waits while such a take runs, so a
 // busy fake does not generate two keys for every one asked for.
 type keyPool struct {
-	target int // keys per size
+	target int   // keys per size
+	sizes  []int // modulus sizes kept ready
 
 	mu     sync.Mutex
 	ready  map[int][]*rsa.PrivateKey
-	asked  map[int]int // takes per size: sizes asked for are filled first
-	inline int         // takes generating their own key right now
-	made   int         // keys the background goroutine made
+	asked  map[int]int    // takes per size: sizes asked for are filled first
+	inline int            // takes generating their own key right now
+	gen    int            // size the background goroutine is generating (0: none)
+	claim  chan keyResult // a take waiting for the key being generated
+	made   int            // keys the background goroutine made
 	filled bool
 
 	wake     chan struct{} // a take happened or an inline generation ended
@@ -39,14 +42,19 @@ type keyPool struct {
 	stopOnce sync.Once
 }
 
-// newKeyPool starts a pool of n keys per size; n <= 0 returns nil (no
-// pool: every take generates).
-func newKeyPool(n int) *keyPool {
-	if n <= 0 {
+type keyResult struct {
+	key *rsa.PrivateKey
+	err error
+}
+
+// newKeyPool starts a pool of n keys of each of sizes; n <= 0 returns nil
+// (no pool: every take generates).
+func newKeyPool(n int, sizes []int) *keyPool {
+	if n <= 0 || len(sizes) == 0 {
 		return nil
 	}
 	p := &keyPool{
-		target: n, ready: map[int][]*rsa.PrivateKey{}, asked: map[int]int{},
+		target: n, sizes: sizes, ready: map[int][]*rsa.PrivateKey{}, asked: map[int]int{},
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), full: make(chan struct{}),
 	}
 	go p.fill()
@@ -54,7 +62,8 @@ func newKeyPool(n int) *keyPool {
 }
 
 // take returns a fresh RSA key of bits that nobody else gets: one from the
-// pool, or one generated now.
+// pool, else the one the background goroutine is making now if it is of
+// this size and nobody claimed it, else one generated now.
 func (p *keyPool) take(bits int) (*rsa.PrivateKey, error) {
 	if p == nil {
 		return rsa.GenerateKey(rand.Reader, bits)
@@ -68,6 +77,13 @@ func (p *keyPool) take(bits int) (*rsa.PrivateKey, error) {
 		p.mu.Unlock()
 		p.poke()
 		return k, nil
+	}
+	if p.gen == bits && p.claim == nil {
+		ch := make(chan keyResult, 1)
+		p.claim = ch
+		p.mu.Unlock()
+		r := <-ch
+		return r.key, r.err
 	}
 	p.inline++
 	p.mu.Unlock()
@@ -96,7 +112,7 @@ func (p *keyPool) next() int {
 		return 0
 	}
 	best := 0
-	for _, bits := range poolSizes {
+	for _, bits := range p.sizes {
 		n := len(p.ready[bits])
 		if n >= p.target {
 			continue
@@ -115,7 +131,31 @@ func (p *keyPool) next() int {
 		p.filled = true
 		close(p.full)
 	}
+	p.gen = best
 	return best
+}
+
+// deliver hands a key the background goroutine finished to the take that
+// claimed it, else to the pool (dropped once the pool is closed).
+func (p *keyPool) deliver(k *rsa.PrivateKey, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	bits := p.gen
+	p.gen = 0
+	if p.claim != nil {
+		p.claim <- keyResult{k, err}
+		p.claim = nil
+		return
+	}
+	select {
+	case <-p.stop:
+		return
+	default:
+	}
+	if err == nil {
+		p.ready[bits] = append(p.ready[bits], k)
+		p.made++
+	}
 }
 
 // fill is the background goroutine: it generates one key at a time until
@@ -138,6 +178,7 @@ func (p *keyPool) fill() {
 			continue
 		}
 		k, err := rsa.GenerateKey(rand.Reader, bits)
+		p.deliver(k, err)
 		if err != nil {
 			// Cannot happen with crypto/rand; back off rather than spin.
 			select {
@@ -145,17 +186,7 @@ func (p *keyPool) fill() {
 				return
 			case <-time.After(time.Second):
 			}
-			continue
 		}
-		select {
-		case <-p.stop:
-			return // closed while generating: the key is dropped
-		default:
-		}
-		p.mu.Lock()
-		p.ready[bits] = append(p.ready[bits], k)
-		p.made++
-		p.mu.Unlock()
 	}
 }
 
@@ -179,7 +210,7 @@ func (p *keyPool) counts() map[int]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	m := map[int]int{}
-	for _, bits := range poolSizes {
+	for _, bits := range p.sizes {
 		m[bits] = len(p.ready[bits])
 	}
 	return m

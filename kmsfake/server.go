@@ -42,6 +42,8 @@ type Options struct {
 	// out once. 0 (the default) generates every key when it is asked for;
 	// at most MaxKeyPool.
 	KeyPool int
+
+	poolSizes []int // tests: the sizes the pool keeps (default poolSizes)
 }
 
 // Server is the KMS fake. It implements http.Handler.
@@ -122,7 +124,11 @@ func New(o Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.pool = newKeyPool(o.KeyPool)
+	sizes := o.poolSizes
+	if sizes == nil {
+		sizes = poolSizes
+	}
+	s.pool = newKeyPool(o.KeyPool, sizes)
 	return s, nil
 }
 
