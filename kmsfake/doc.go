@@ -23,6 +23,9 @@
 //	key.go       a key: persisted record, parsed material, state checks
 //	blob.go      the symmetric ciphertext format
 //	asym.go      RSA OAEP, signatures, ECDH; kwp.go AES-KWP
+//	keypool.go   fresh RSA keys made ahead of demand in the server's idle
+//	             time (Options.KeyPool, `kms serve --key-pool`), each
+//	             handed out once
 //	k256.go      secp256k1 over github.com/decred/dcrd/dcrec/secp256k1/v4
 //	store.go     keys and aliases per account and region
 //	persist.go   the data directory (durable before the answer)

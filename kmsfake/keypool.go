@@ -4,24 +4,38 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // poolSizes are the RSA modulus sizes the pool keeps ready, in the order
-// a round of filling visits them when no size has been asked for yet.
-var poolSizes = []int{2048, 3072, 4096}
+// a round of filling visits them: the slowest to make first, as a client
+// that starts soon after the server waits longest for those.
+var poolSizes = []int{4096, 3072, 2048}
 
 // MaxKeyPool is the largest Options.KeyPool accepted.
 const MaxKeyPool = 16
+
+// The background goroutine starts a key only when the server is idle: no
+// request in flight and none for quietAfter; otherwise it looks again
+// every quietPoll.
+const (
+	quietAfter = 250 * time.Millisecond
+	quietPoll  = 50 * time.Millisecond
+)
 
 // keyPool keeps a few fresh RSA private keys of each size ready, made
 // ahead of demand by one background goroutine, because RSA key generation
 // (seconds for 4096 bits on a loaded machine) dominates CreateKey,
 // GenerateDataKeyPair and GetParametersForImport. Every key is a fresh
 // rsa.GenerateKey(rand.Reader, bits) key handed out exactly once: take
-// removes it from the pool. A take that finds the pool empty generates the
-// key itself; the background goroutine waits while such a take runs, so a
-// busy fake does not generate two keys for every one asked for.
+// removes it from the pool. A take that finds the pool empty claims the key
+// the goroutine is making if it has that size, else generates the key
+// itself. The goroutine starts a key only while the server is idle (no
+// request for quietAfter, counted from the start too), so a client busy
+// with a cold pool or with symmetric requests is not slowed by refills
+// (only by a key already started, which is finished), and it uses at
+// most one core.
 type keyPool struct {
 	target int   // keys per size
 	sizes  []int // modulus sizes kept ready
@@ -34,6 +48,9 @@ type keyPool struct {
 	claim  chan keyResult // a take waiting for the key being generated
 	made   int            // keys the background goroutine made
 	filled bool
+
+	active  atomic.Int64 // requests in flight
+	lastEnd atomic.Int64 // when the last request ended, Unix ns
 
 	wake     chan struct{} // a take happened or an inline generation ended
 	stop     chan struct{}
@@ -57,6 +74,7 @@ func newKeyPool(n int, sizes []int) *keyPool {
 		target: n, sizes: sizes, ready: map[int][]*rsa.PrivateKey{}, asked: map[int]int{},
 		wake: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{}), full: make(chan struct{}),
 	}
+	p.lastEnd.Store(time.Now().UnixNano()) // a client that starts at once comes first
 	go p.fill()
 	return p
 }
@@ -104,7 +122,7 @@ func (p *keyPool) poke() {
 
 // next picks the size to generate next, or 0 when the pool is full or a
 // take is generating its own key. Sizes asked for come first, then the
-// size with the fewest ready keys (smaller first on a tie).
+// size with the fewest ready keys (in poolSizes order on a tie).
 func (p *keyPool) next() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -127,12 +145,26 @@ func (p *keyPool) next() int {
 			best = bits
 		}
 	}
-	if best == 0 && !p.filled {
-		p.filled = true
-		close(p.full)
+	if best == 0 {
+		p.markFilled()
 	}
 	p.gen = best
 	return best
+}
+
+// markFilled closes full the first time every size has target keys; p.mu
+// is held.
+func (p *keyPool) markFilled() {
+	if p.filled {
+		return
+	}
+	for _, bits := range p.sizes {
+		if len(p.ready[bits]) < p.target {
+			return
+		}
+	}
+	p.filled = true
+	close(p.full)
 }
 
 // deliver hands a key the background goroutine finished to the take that
@@ -155,6 +187,7 @@ func (p *keyPool) deliver(k *rsa.PrivateKey, err error) {
 	if err == nil {
 		p.ready[bits] = append(p.ready[bits], k)
 		p.made++
+		p.markFilled()
 	}
 }
 
@@ -167,6 +200,14 @@ func (p *keyPool) fill() {
 		case <-p.stop:
 			return
 		default:
+		}
+		if !p.idle() {
+			select {
+			case <-p.stop:
+				return
+			case <-time.After(quietPoll):
+			}
+			continue
 		}
 		bits := p.next()
 		if bits == 0 {
@@ -190,6 +231,27 @@ func (p *keyPool) fill() {
 	}
 }
 
+// requestStarted and requestEnded bracket every request, so the pool
+// knows when the server is idle.
+func (p *keyPool) requestStarted() {
+	if p != nil {
+		p.active.Add(1)
+	}
+}
+
+func (p *keyPool) requestEnded() {
+	if p != nil {
+		p.lastEnd.Store(time.Now().UnixNano())
+		p.active.Add(-1)
+	}
+}
+
+// idle reports whether no request is in flight and none ended within
+// quietAfter.
+func (p *keyPool) idle() bool {
+	return p.active.Load() == 0 && time.Since(time.Unix(0, p.lastEnd.Load())) >= quietAfter
+}
+
 // close stops the background goroutine. A key being generated cannot be
 // interrupted (rsa.GenerateKey takes no context): the goroutine finishes
 // it in the background, drops it and exits; done is closed then.
@@ -205,7 +267,7 @@ func (p *keyPool) close() {
 	})
 }
 
-// counts returns the ready keys per size (tests, the filled message).
+// counts returns the ready keys per size (for tests).
 func (p *keyPool) counts() map[int]int {
 	p.mu.Lock()
 	defer p.mu.Unlock()

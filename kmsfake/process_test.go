@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -76,9 +77,14 @@ type serveProcess struct {
 	cancel context.CancelFunc
 }
 
-// startServe starts the binary and waits for its listening line.
+// startServe starts the binary and waits for its listening line. The key
+// pool is off unless args ask for it (it would make RSA keys for seconds
+// in the background of every test).
 func startServe(t testing.TB, bin string, args ...string) *serveProcess {
 	t.Helper()
+	if !slices.Contains(args, "--key-pool") {
+		args = append([]string{"--key-pool", "0"}, args...)
+	}
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	cmd := exec.CommandContext(c, bin, append([]string{"kms", "serve", "--listen", "127.0.0.1:0", "--quiet"}, args...)...)
 	stdout, err := cmd.StdoutPipe()

@@ -64,6 +64,8 @@ func serializationError(err error) *apiError {
 // ServeHTTP answers one awsJson1_1 request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	s.pool.requestStarted()
+	defer s.pool.requestEnded()
 	c := &call{s: s, sc: scope{s.opts.Account, s.opts.Region}}
 	resp, err := s.serve(c, r)
 	status := s.write(w, c, resp, err)

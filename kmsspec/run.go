@@ -238,19 +238,15 @@ func (r *Run) RunAll(ctx context.Context, specs []*Spec, progress func(done, tot
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	done := 0
-	// Start the slow specs first (scripts, then the large RSA keys the
-	// endpoint must generate), so that they overlap with the rest.
-	order := make([]int, len(specs))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return cost(specs[order[a]]) > cost(specs[order[b]]) })
-	for _, i := range order {
+	// A slot is taken before the spec's goroutine starts, so specs start
+	// exactly in schedule order (goroutines waiting on a channel would
+	// not).
+	for _, i := range schedule(specs) {
 		s := specs[i]
+		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
 			defer func() { <-sem }()
 			out[i] = r.RunOne(ctx, s)
 			if progress != nil {
@@ -265,17 +261,66 @@ func (r *Run) RunAll(ctx context.Context, specs []*Spec, progress func(done, tot
 	return out
 }
 
-// cost is a rough guess of how long a spec takes, for scheduling only.
+// cost is a rough guess of how long a spec takes, for scheduling only:
+// the scripts (a process per step), then the specs that wait for an
+// RSA_4096 or RSA_3072 key the endpoint must generate.
 func cost(s *Spec) int {
 	switch {
-	case len(s.Needs) > 0 && slices.Contains(s.Needs, NeedScripts):
+	case slices.Contains(s.Needs, NeedScripts):
 		return 3
-	case strings.Contains(s.ID, "4096"):
+	case strings.Contains(s.ID, "RSA_4096"):
 		return 2
-	case strings.Contains(s.ID, "3072"):
+	case strings.Contains(s.ID, "RSA_3072"):
 		return 1
 	}
 	return 0
+}
+
+// schedule returns the order RunAll starts specs in (indexes into specs):
+// the costliest first, so that slow key generation overlaps with the rest,
+// and within one cost the topics in turn, so that the first specs started
+// ask for different slow keys at once (the shared RSA_4096 keys, an
+// RSA_4096 data key pair, the RSA_4096 wrapping key) instead of filling
+// every slot with specs that wait for the same shared key.
+func schedule(specs []*Spec) []int {
+	type group struct {
+		topics []string         // in order of first appearance
+		queue  map[string][]int // topic -> spec indexes, in order
+	}
+	groups := map[int]*group{}
+	var costs []int
+	for i, s := range specs {
+		c := cost(s)
+		g := groups[c]
+		if g == nil {
+			g = &group{queue: map[string][]int{}}
+			groups[c] = g
+			costs = append(costs, c)
+		}
+		if _, seen := g.queue[s.Topic]; !seen {
+			g.topics = append(g.topics, s.Topic)
+		}
+		g.queue[s.Topic] = append(g.queue[s.Topic], i)
+	}
+	sort.Sort(sort.Reverse(sort.IntSlice(costs)))
+	order := make([]int, 0, len(specs))
+	for _, c := range costs {
+		g := groups[c]
+		for len(order) < cap(order) {
+			took := false
+			for _, t := range g.topics {
+				if q := g.queue[t]; len(q) > 0 {
+					order = append(order, q[0])
+					g.queue[t] = q[1:]
+					took = true
+				}
+			}
+			if !took {
+				break
+			}
+		}
+	}
+	return order
 }
 
 func firstLines(s string, n int) string {

@@ -39,3 +39,45 @@ func TestFakePassesEverySpec(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSchedule: RunAll starts the scripts, then the RSA_4096 specs, then
+// the RSA_3072 ones, then the rest, each spec once; and the first RSA_4096
+// specs started are of different topics, so the endpoint generates the
+// shared RSA_4096 keys, a data key pair and the wrapping key at once.
+func TestSchedule(t *testing.T) {
+	specs := Specs()
+	order := schedule(specs)
+	if len(order) != len(specs) {
+		t.Fatalf("schedule returned %d of %d specs", len(order), len(specs))
+	}
+	seen := map[int]bool{}
+	last := 3
+	for _, i := range order {
+		if seen[i] {
+			t.Fatalf("spec %s scheduled twice", specs[i].ID)
+		}
+		seen[i] = true
+		if c := cost(specs[i]); c > last {
+			t.Fatalf("%s (cost %d) starts after a spec of cost %d", specs[i].ID, c, last)
+		} else {
+			last = c
+		}
+	}
+	if cost(Lookup("Encrypt/symmetric/4096-limit")) != 0 {
+		t.Errorf("a symmetric spec is taken for a slow RSA_4096 one")
+	}
+	// The first five RSA_4096 specs started span five topics.
+	topics := map[string]bool{}
+	n := 0
+	for _, i := range order {
+		if cost(specs[i]) == 2 && n < 5 {
+			topics[specs[i].Topic] = true
+			n++
+		}
+	}
+	for _, want := range []string{"keys", "rsa-oaep", "datakeys", "sign", "import"} {
+		if !topics[want] {
+			t.Errorf("no %s spec among the first five RSA_4096 specs started (got %v)", want, topics)
+		}
+	}
+}

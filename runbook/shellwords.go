@@ -217,6 +217,7 @@ func substitutions(text []rune, line int) []*command {
 		case text[i] == '$' && i+1 < len(text) && text[i+1] == '(' && (i+2 >= len(text) || text[i+2] != '('):
 			sub := &lexer{src: text, pos: i + 2, line: line}
 			sub.sub(')')
+			sub.pos = min(sub.pos, len(text))
 			out = append(out, sub.out...)
 			for _, r := range text[i:sub.pos] {
 				if r == '\n' {

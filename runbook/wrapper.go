@@ -90,7 +90,9 @@ errf=$KC_BASE/err/o$$-$__t0
 case $kind in
 exec) "${argv[@]}" "$@" 2>"$errf"; rc=$? ;;
 agent) agent "$@"; rc=$? ;;
-docker) docker exec -i -u "$(id -u):$(id -g)" -w "$PWD" "$ctr" openssl "$@" 2>"$errf"; rc=$? ;;
+docker)
+  dargs=(); for n; do [[ $n == env:* ]] && dargs+=(-e "${n#env:}"); done
+  docker exec -i "${dargs[@]}" -u "$(id -u):$(id -g)" -w "$PWD" "$ctr" openssl "$@" 2>"$errf"; rc=$? ;;
 esac
 relay "$errf"
 cmdline openssl "$@"

@@ -8,11 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/kmsconform/kmsconform/engine"
 	"github.com/kmsconform/kmsconform/flows"
-	"github.com/kmsconform/kmsconform/gate"
 	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/internal/preflight"
 	"github.com/kmsconform/kmsconform/render"
@@ -23,30 +21,29 @@ func init() {
 	register("runbook", "run a partner runbook (shell or Markdown) across openssl engines on both sides; `runbook lint` checks it", runRunbook)
 }
 
-const runbookUsage = `usage: kmsconform runbook [--engines LIST] [--pairs P>C,...] [--kms-endpoint URL] [--gate FILE] [--report DIR] [--timeout D] FILE...
-       kmsconform runbook lint [--format text|json] [--versions 1.1.1,3.5] FILE...`
-
 // runRunbook is `kmsconform runbook ...`.
 func runRunbook(args []string) int {
 	if len(args) > 0 && args[0] == "lint" {
 		return runRunbookLint(args[1:])
 	}
-	fs := flag.NewFlagSet("kmsconform runbook", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
-	enginesFlag := fs.String("engines", "host,oracle", "comma-separated openssl engines: host, host:/path, oracle, oracle@1.1.1, openssl-1.1.1, openssl-3.5, ...")
+	fs := cli.NewFlags("kmsconform runbook", "[--engines LIST] [--pairs P>C,...] [--kms-endpoint URL] [--gate FILE] [--report DIR] [--timeout D] FILE...\n       kmsconform runbook lint [--format text|json] [--versions 1.1.1,3.5] FILE...")
+	enginesFlag := fs.String("engines", "host,oracle", "comma-separated openssl engines: host, host:/path, oracle, oracle@1.1.1, openssl-1.1.1, openssl-3.5, image:REF, ...")
 	endpoint := fs.String("kms-endpoint", "", "a KMS endpoint URL with the standard AWS credential chain (default: the in-process fake); keys are scheduled for deletion afterwards")
 	reportDir := fs.String("report", "", "write junit.xml, results.json, report.md and report.html to this directory")
 	timeout := fs.Duration("timeout", runbook.DefaultTimeout, "time limit of one cell (one run of the runbook)")
 	parallel := fs.Int("parallel", 4, "cells run at once")
 	awsCLI := fs.String("aws", "", "the aws CLI to run (default: aws on PATH)")
-	gateFile := fs.String("gate", "", "a gate file: reviewed, expiring allowances for known unexpected cells (ids like runbook:FILE/PRODUCER>CONSUMER)")
+	gf := addGateFlags(fs)
 	pairs := fs.String("pairs", "", "only these cells, e.g. 'host>oracle,oracle>host' (default: every producer x consumer)")
-	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, runbookUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return cli.ExitUsage
+	fs.Meta("engines", "LIST")
+	fs.Meta("kms-endpoint", "URL")
+	fs.Meta("report", "DIR")
+	fs.Meta("timeout", "D")
+	fs.Meta("pairs", "P>C,...")
+	fs.Meta("aws", "PATH")
+	fs.Extra = "Each cell runs the whole runbook in one bash with openssl bound to the current role's engine\n(partner = producer, owner = consumer). Runbooks are trusted code, like a Makefile.\nExit status: 0 every cell as expected, 1 an unexpected cell, 2 usage or a bad runbook (FILE:LINE),\n3 setup (KMS, engines, report directory), 130 interrupted."
+	if code, stop := fs.ParseArgs(args); stop {
+		return code
 	}
 	if fs.NArg() == 0 {
 		return cli.Print(os.Stderr, cli.Usage("no runbook given", "e.g. kmsconform runbook --engines host,oracle examples/runbooks/hybrid-onboarding.sh"))
@@ -62,9 +59,9 @@ func runRunbook(args []string) int {
 		var ie *runbook.InputError
 		if errors.As(err, &ie) {
 			for _, p := range ie.Problems {
-				fmt.Fprintf(os.Stderr, "%s: error: %s\n", cli.Prog, p)
+				cli.Errorf(os.Stderr, "%s", p)
 				if p.Hint != "" {
-					fmt.Fprintf(os.Stderr, "%s: hint: %s\n", cli.Prog, p.Hint)
+					cli.Hintf(os.Stderr, "%s", p.Hint)
 				}
 			}
 			bad = true
@@ -75,11 +72,18 @@ func runRunbook(args []string) int {
 	if bad {
 		return cli.ExitUsage
 	}
-	var gf *gate.File
-	if *gateFile != "" {
-		var err error
-		if gf, err = gate.Load(*gateFile); err != nil {
-			return cli.Print(os.Stderr, cli.Usage(err.Error(), "a gate file lists allow: [{id, reason, until}]"))
+	if err := gf.load(); err != nil {
+		return cli.Print(os.Stderr, err)
+	}
+	if f := gf.file; f != nil {
+		// The gate file's engines and endpoint apply where no flag says otherwise.
+		set := map[string]bool{}
+		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+		if len(f.Engines) > 0 && !set["engines"] {
+			names = f.Engines
+		}
+		if f.Endpoint != "" && !set["kms-endpoint"] {
+			*endpoint = f.Endpoint
 		}
 	}
 	if *reportDir != "" {
@@ -96,9 +100,7 @@ func runRunbook(args []string) int {
 	if rep == nil {
 		return cli.Print(os.Stderr, err)
 	}
-	for _, st := range gf.ApplyReport(rep, time.Now()) {
-		cli.Warnf(os.Stderr, "%s: %s", *gateFile, st)
-	}
+	stale := gf.apply(rep)
 	if *reportDir != "" {
 		if werr := render.Write(*reportDir, rep); werr != nil {
 			return cli.Print(os.Stderr, cli.Setup(werr, "check that the --report directory is writable"))
@@ -114,6 +116,9 @@ func runRunbook(args []string) int {
 		return cli.Print(os.Stderr, cli.Failure(fmt.Sprintf("%d unexpected cell(s)", n),
 			"each cell in results.json lists every command with its role, engine, exit code and stderr (--report DIR)"))
 	}
+	if err := gf.staleErr(stale); err != nil {
+		return cli.Print(os.Stderr, err)
+	}
 	return cli.ExitOK
 }
 
@@ -128,16 +133,14 @@ func printFailures(rep *flows.Report) {
 
 // runRunbookLint is `kmsconform runbook lint [--format text|json] FILE...`.
 func runRunbookLint(args []string) int {
-	fs := flag.NewFlagSet("kmsconform runbook lint", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
+	fs := cli.NewFlags("kmsconform runbook lint", "[--format text|json] [--versions 1.1.1,3.5] FILE...")
 	format := fs.String("format", "text", "output format: text (FILE:LINE: error|warning: message (versions)) or json")
 	versions := fs.String("versions", "", "only findings that concern these openssl lines, e.g. 1.1.1,3.5 (default: every line lint knows)")
-	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, runbookUsage)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return cli.ExitUsage
+	fs.Meta("format", "text|json")
+	fs.Meta("versions", "LIST")
+	fs.Extra = "Exit status: 0 no error found (warnings allowed), 1 an error found, 2 usage."
+	if code, stop := fs.ParseArgs(args); stop {
+		return code
 	}
 	if fs.NArg() == 0 {
 		return cli.Print(os.Stderr, cli.Usage("no runbook given", "e.g. kmsconform runbook lint examples/runbooks/*.md"))

@@ -26,12 +26,13 @@ const extra = `The fake listens on loopback by default. A non-loopback --listen 
 --sigv4 verify lets anyone who can reach the port use and delete its keys.
 Timeouts close a stalled request or an idle keep-alive connection; --max-conns
 caps open connections (others wait in the kernel's queue).
---key-pool N keeps N fresh RSA keys of each size (2048, 3072, 4096) ready,
-made by one background goroutine from the start (about 10 CPU seconds on one
-core for the default 4, then a refill after each key handed out), so that
-CreateKey, GenerateDataKeyPair and GetParametersForImport answer at once;
-each key is handed out once. "key pool filled" is printed on stderr when
-the pool is first full. --key-pool 0 makes every key when it is asked for.`
+--key-pool N keeps N fresh RSA keys of each size (2048, 3072, 4096) ready
+for CreateKey, GenerateDataKeyPair and GetParametersForImport; each key is
+handed out once. One background goroutine makes them while the server is
+idle (no request for 250 ms): about 5-10 CPU seconds on one core for the
+default 4, then a refill after keys are taken. "key pool filled" is printed
+on stderr when the pool is first full. --key-pool 0: every key is made when
+it is asked for.`
 
 // DefaultKeyPool is --key-pool's default: enough RSA keys of each size for
 // one `kmsconform kms check` run (it takes four of each, five of 2048).

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -42,6 +43,9 @@ func TestMainErrors(t *testing.T) {
 		{[]string{"serve", "--listen", "nocolon"}, 2, "--listen"},
 		{[]string{"serve", "--read-timeout", "0s"}, 2, "must be positive"},
 		{[]string{"serve", "--max-conns", "0"}, 2, "--max-conns"},
+		{[]string{"serve", "--key-pool", "-1"}, 2, "--key-pool -1: give 0 to 16"},
+		{[]string{"serve", "--key-pool", "17"}, 2, "--key-pool 17"},
+		{[]string{"serve", "--key-pool", "many"}, 2, "--key-pool"},
 		{[]string{"serve", "--listen", busy.Addr().String()}, 3, "listen on"},
 		{[]string{"serve", "--data", notDir}, 3, "not a directory"},
 		// procfs refuses chmod even to root: a wide directory that cannot be tightened.
@@ -58,13 +62,20 @@ func TestMainErrors(t *testing.T) {
 		if c.code == 0 && !strings.HasPrefix(out.String(), "usage: kmsconform kms") {
 			t.Errorf("kms %q: help on stdout %q", c.args, out.String())
 		}
+		if c.code == 0 && len(c.args) == 2 && !strings.Contains(out.String(), "--key-pool N") {
+			t.Errorf("kms serve --help does not document --key-pool: %q", out.String())
+		}
 	}
 }
 
 // serveOnce runs `kms serve ARGS` until it prints its listening line, then
-// stops it and returns stderr.
+// stops it and returns stderr. The key pool is off unless ARGS ask for it
+// (its keys take seconds to make).
 func serveOnce(t *testing.T, args ...string) (code int, stderr string) {
 	t.Helper()
+	if !slices.Contains(args, "--key-pool") {
+		args = append([]string{"--key-pool", "0"}, args...)
+	}
 	pr, pw := io.Pipe()
 	var errb syncBuilder
 	stop := make(chan struct{})
