@@ -1,9 +1,11 @@
 package flows
 
 import (
+	"crypto"
 	"strconv"
 
 	"github.com/kmsconform/kmsconform/failclass"
+	"github.com/kmsconform/kmsconform/oracle"
 )
 
 // Flow 7 — the largest plaintext per key size and OAEP hash: accepted by
@@ -16,9 +18,9 @@ func init() {
 	}{{"RSA_2048", 256}, {"RSA_3072", 384}, {"RSA_4096", 512}} {
 		for _, h := range []struct {
 			alg, md string
-			hLen    int
-		}{{"RSAES_OAEP_SHA_1", "sha1", 20}, {"RSAES_OAEP_SHA_256", "sha256", 32}} {
-			max := spec.k - 2*h.hLen - 2
+			hash    crypto.Hash
+		}{{"RSAES_OAEP_SHA_1", "sha1", crypto.SHA1}, {"RSAES_OAEP_SHA_256", "sha256", crypto.SHA256}} {
+			max := oracle.MaxOAEPPlaintextLen(spec.k, h.hash)
 			f.Cases = append(f.Cases, Case{
 				Name: spec.name + "-" + h.alg, Params: P("key_spec", spec.name, "algorithm", h.alg, "max_plaintext", strconv.Itoa(max)),
 				KMSConsumer: true, Needs: []Need{{Producer, FeatureOAEPMD}}, Expect: MustPass,

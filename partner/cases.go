@@ -1,23 +1,26 @@
 package partner
 
 import (
+	"crypto"
 	"crypto/rand"
 	"encoding/pem"
 	"fmt"
 	"strings"
+
+	"github.com/kmsconform/kmsconform/oracle"
 )
 
 // KeySpecs are the RSA key specs a partner tool is checked against.
 var KeySpecs = []string{"RSA_2048", "RSA_3072", "RSA_4096"}
 
-// oaepLimit is the largest plaintext OAEP takes for a key of k bytes:
-// k − 2·hLen − 2 (RSA_2048: 214 with SHA-1, 190 with SHA-256).
+// oaepLimit is the largest plaintext OAEP takes for a key of k bytes with
+// the KMS algorithm alg (oracle.MaxOAEPPlaintextLen: k − 2·hLen − 2).
 func oaepLimit(k int, alg string) int {
-	h := 32
+	h := crypto.SHA256
 	if alg == "RSAES_OAEP_SHA_1" {
-		h = 20
+		h = crypto.SHA1
 	}
-	return k - 2*h - 2
+	return oracle.MaxOAEPPlaintextLen(k, h)
 }
 
 // specBytes is the modulus size of an RSA_* key spec.

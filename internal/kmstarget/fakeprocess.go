@@ -27,7 +27,8 @@ func startFakeProcess(ctx context.Context, o Options) (*Target, error) {
 		bin = b
 		cleanup = append(cleanup, rm)
 	}
-	args := append([]string{"kms", "serve", "--listen", "127.0.0.1:0", "--region", region}, o.ServeArgs...)
+	// No background RSA key pool: tests want the CPU (ServeArgs may ask for one).
+	args := append([]string{"kms", "serve", "--listen", "127.0.0.1:0", "--region", region, "--key-pool", "0"}, o.ServeArgs...)
 	urls := make(chan string, 1)
 	c, err := startChild(bin, args, os.Environ(), "", func(line string) {
 		if m := listenRE.FindStringSubmatch(line); m != nil {
