@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/kmsconform/kmsconform/internal/proc"
 )
 
 // execEngine runs an openssl command line as a child process: path, then
@@ -62,16 +64,9 @@ func (e *execEngine) Run(ctx context.Context, c Command) (Result, error) {
 	cmd.Stdin = bytes.NewReader(c.Stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error {
-		// Kill the whole process group: openssl may have children (e.g.
-		// a shell wrapper around it).
-		if cmd.Process != nil {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		}
-		return nil
-	}
-	cmd.WaitDelay = 2 * time.Second
+	// Kill the whole process group: openssl may have children (e.g. a
+	// shell wrapper around it).
+	proc.Group(cmd, syscall.SIGKILL, 2*time.Second)
 	start := time.Now()
 	err := cmd.Run()
 	res := Result{Engine: e.name, Args: c.Args, Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), Elapsed: time.Since(start)}

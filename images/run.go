@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/kmsconform/kmsconform/internal/proc"
 )
 
 // runSpec is one subprocess: every one has a timeout and its own process
@@ -40,14 +42,9 @@ func run(ctx context.Context, s runSpec) ([]byte, error) {
 	if s.env != nil {
 		cmd.Env = s.env
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM) }
-	cmd.WaitDelay = 10 * time.Second
+	proc.Group(cmd, syscall.SIGTERM, 10*time.Second)
 	err := cmd.Run()
-	if cmd.Process != nil {
-		// Leave no stray children of the group behind.
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
+	proc.KillGroup(cmd) // leave no stray children of the group behind
 	line := s.name + " " + strings.Join(s.args, " ")
 	if ctx.Err() != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {

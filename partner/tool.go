@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kmsconform/kmsconform/failclass"
+	"github.com/kmsconform/kmsconform/internal/proc"
 )
 
 // Placeholders a tool's command may use, by mode.
@@ -120,9 +121,7 @@ func runTool(ctx context.Context, dir, cmdline string, timeout time.Duration) ru
 	cmd := exec.CommandContext(ctx, "sh", "-c", cmdline)
 	cmd.Dir = dir
 	cmd.Stdin = nil // /dev/null: a tool waiting for input ends at once
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
+	proc.Group(cmd, syscall.SIGKILL, 5*time.Second)
 	var stdout, stderr limitedBuffer
 	stdout.max, stderr.max = 1024, 4096
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -24,6 +24,7 @@ import (
 	"github.com/kmsconform/kmsconform/internal/buildinfo"
 	"github.com/kmsconform/kmsconform/internal/cli"
 	"github.com/kmsconform/kmsconform/internal/preflight"
+	"github.com/kmsconform/kmsconform/internal/proc"
 )
 
 // DefaultTimeout bounds one cell.
@@ -350,14 +351,7 @@ func (r *run) cell(ctx context.Context, rb *Runbook, flow int, prod, cons string
 	var stderr bytes.Buffer
 	cmd.Stdout = io.Discard
 	cmd.Stderr = &limitedBuffer{b: &stderr, max: 1 << 20}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error {
-		if cmd.Process != nil {
-			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		}
-		return nil
-	}
-	cmd.WaitDelay = 2 * time.Second
+	proc.Group(cmd, syscall.SIGKILL, 2*time.Second)
 	runErr := cmd.Run()
 	exit := 0
 	var ee *exec.ExitError
