@@ -260,7 +260,8 @@ func TestKMSCheckUsage(t *testing.T) {
 		{[]string{"--endpoint", "http://127.0.0.1:1", "--run", "("}, "is not a regular expression"},
 		{[]string{"--endpoint", "http://127.0.0.1:1", "--run", "NoSuchSpec"}, "matches no spec id"},
 		{[]string{"--endpoint", "http://127.0.0.1:1", "--gate", bad}, bad + `:4: unknown key "untill"`},
-		{[]string{"--nope"}, "flag provided but not defined"},
+		{[]string{"--nope"}, "unknown flag --nope"},
+		{[]string{"--endpont", "http://127.0.0.1:1"}, "did you mean --endpoint?"},
 	} {
 		code, out := check(t, os.Environ(), c.args...)
 		if code != 2 || !strings.Contains(out, c.want) {
