@@ -156,13 +156,8 @@ func init() {
 			AWS:    "the pair is not allowed: ValidationException",
 			Source: srcCK + " [D] (AWS docs: allowed usages per key spec)",
 			Check: func(t *T) {
-				out, err := t.C.CreateKey(t.Ctx, &kms.CreateKeyInput{KeySpec: p.spec, KeyUsage: p.usage,
+				err := t.tryCreateKey(&kms.CreateKeyInput{KeySpec: p.spec, KeyUsage: p.usage,
 					Tags: []types.Tag{{TagKey: aws.String(RunTag), TagValue: aws.String(t.Run.ID)}}})
-				if err == nil && out.KeyMetadata != nil {
-					t.Run.mu.Lock()
-					t.Run.created = append(t.Run.created, aws.ToString(out.KeyMetadata.KeyId))
-					t.Run.mu.Unlock()
-				}
 				t.APIError(err, "ValidationException")
 			},
 		})

@@ -178,10 +178,25 @@ func (r *Run) createKey(ctx context.Context, in *kms.CreateKeyInput) (*types.Key
 	if out.KeyMetadata == nil || out.KeyMetadata.KeyId == nil {
 		return nil, errors.New("CreateKey returned no KeyMetadata.KeyId")
 	}
-	r.mu.Lock()
-	r.created = append(r.created, aws.ToString(out.KeyMetadata.KeyId))
-	r.mu.Unlock()
+	r.track(out.KeyMetadata)
 	return out.KeyMetadata, nil
+}
+
+// track schedules the key md names for deletion when the run closes.
+func (r *Run) track(md *types.KeyMetadata) {
+	r.mu.Lock()
+	r.created = append(r.created, aws.ToString(md.KeyId))
+	r.mu.Unlock()
+}
+
+// tryCreateKey calls CreateKey with in exactly as given, for a spec that
+// expects a refusal; a key created anyway is still scheduled for deletion.
+func (t *T) tryCreateKey(in *kms.CreateKeyInput) error {
+	out, err := t.C.CreateKey(t.Ctx, in)
+	if err == nil && out.KeyMetadata != nil {
+		t.Run.track(out.KeyMetadata)
+	}
+	return err
 }
 
 // Shared returns a key of spec and usage shared by the specs of the run

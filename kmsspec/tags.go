@@ -61,12 +61,7 @@ func init() {
 		AWS:    "TagException `Tags beginning with aws: are reserved`",
 		Source: answerSource("Tag.Reserved") + " [S] (CreateKey or TagResource)",
 		Check: func(t *T) {
-			out, err := t.C.CreateKey(t.Ctx, &kms.CreateKeyInput{Tags: []types.Tag{tag("aws:key1", "v")}})
-			if err == nil && out.KeyMetadata != nil {
-				t.Run.mu.Lock()
-				t.Run.created = append(t.Run.created, aws.ToString(out.KeyMetadata.KeyId))
-				t.Run.mu.Unlock()
-			}
+			err := t.tryCreateKey(&kms.CreateKeyInput{Tags: []types.Tag{tag("aws:key1", "v")}})
 			t.Want(err, "Tag.Reserved")
 		},
 	}, &Spec{
@@ -89,12 +84,7 @@ func init() {
 			for i := range 51 {
 				tags = append(tags, tag(fmt.Sprintf("k%02d", i), "v"))
 			}
-			out, err := t.C.CreateKey(t.Ctx, &kms.CreateKeyInput{Tags: tags})
-			if err == nil && out.KeyMetadata != nil {
-				t.Run.mu.Lock()
-				t.Run.created = append(t.Run.created, aws.ToString(out.KeyMetadata.KeyId))
-				t.Run.mu.Unlock()
-			}
+			err := t.tryCreateKey(&kms.CreateKeyInput{Tags: tags})
 			t.Want(err, "Tag.TooMany")
 		},
 	}, &Spec{
