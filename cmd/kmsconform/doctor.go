@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -127,7 +126,7 @@ and mode, binary and base64 framing, with and without a salt.
 	if err != nil {
 		return cli.Print(os.Stderr, cli.Usage(err.Error(), "check the --in path"))
 	}
-	exp, err := readExpect(*expect, *expectText, flagSet(fs, "expect-text"))
+	exp, err := readExpect(*expect, *expectText, fs.Given("expect-text"))
 	if err != nil {
 		return cli.Print(os.Stderr, err)
 	}
@@ -149,18 +148,6 @@ and mode, binary and base64 framing, with and without a salt.
 		return cli.Print(os.Stderr, cli.Usage(err.Error(), "check the --in file"))
 	}
 	return doctor.PrintEnc(os.Stdout, req, rep)
-}
-
-// flagSet reports whether the flag was given on the command line (an
-// empty --expect-text "" is the empty plaintext).
-func flagSet(fs *cli.Flags, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			set = true
-		}
-	})
-	return set
 }
 
 // doctorErr maps an error of DiagnoseRSA to the CLI contract: a KMS that

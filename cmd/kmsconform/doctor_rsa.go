@@ -49,7 +49,7 @@ private key also every pair of OAEP label and MGF1 hashes and PKCS#1 v1.5.
 	if err != nil {
 		return cli.Print(os.Stderr, cli.Usage(err.Error(), "check the --in path"))
 	}
-	exp, err := readExpect(*expect, *expectText, flagSet(fs, "expect-text"))
+	exp, err := readExpect(*expect, *expectText, fs.Given("expect-text"))
 	if err != nil {
 		return cli.Print(os.Stderr, err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -54,15 +53,13 @@ func runFlows(args []string) int {
 	}
 	if f := gf.file; f != nil {
 		// The gate file's settings apply where no flag says otherwise.
-		set := map[string]bool{}
-		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-		if len(f.Engines) > 0 && !set["engines"] {
+		if len(f.Engines) > 0 && !fs.Given("engines") {
 			*enginesFlag = strings.Join(f.Engines, ",")
 		}
-		if len(f.Flows) > 0 && !set["flows"] {
+		if len(f.Flows) > 0 && !fs.Given("flows") {
 			*flowsFlag = strings.Join(f.Flows, ",")
 		}
-		if f.Endpoint != "" && !set["kms-endpoint"] {
+		if f.Endpoint != "" && !fs.Given("kms-endpoint") {
 			*endpoint = f.Endpoint
 		}
 		if f.Region != "" && os.Getenv("AWS_REGION") == "" {

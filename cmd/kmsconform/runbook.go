@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -77,12 +76,10 @@ func runRunbook(args []string) int {
 	}
 	if f := gf.file; f != nil {
 		// The gate file's engines and endpoint apply where no flag says otherwise.
-		set := map[string]bool{}
-		fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-		if len(f.Engines) > 0 && !set["engines"] {
+		if len(f.Engines) > 0 && !fs.Given("engines") {
 			names = f.Engines
 		}
-		if f.Endpoint != "" && !set["kms-endpoint"] {
+		if f.Endpoint != "" && !fs.Given("kms-endpoint") {
 			*endpoint = f.Endpoint
 		}
 	}

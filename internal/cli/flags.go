@@ -176,6 +176,19 @@ func (f *Flags) Names() []string {
 	return out
 }
 
+// Given reports whether the flag name was given on the command line (as
+// opposed to holding its default), e.g. so that a gate file's setting
+// applies only where no flag says otherwise.
+func (f *Flags) Given(name string) bool {
+	given := false
+	f.Visit(func(fl *flag.Flag) {
+		if fl.Name == name {
+			given = true
+		}
+	})
+	return given
+}
+
 // ParseArgs parses args. When it returns stop=true the command must return
 // code at once: 0 after --help (the usage is printed on stdout), 2 after a
 // usage error (printed on stderr with a hint).

@@ -70,3 +70,15 @@ func TestFlagsErrors(t *testing.T) {
 		t.Errorf("good args: code %d stop %v args %v", code, stop, f.Args())
 	}
 }
+
+func TestGiven(t *testing.T) {
+	fs := NewFlags("kmsconform x", "")
+	fs.String("engines", "host,oracle", "")
+	fs.String("expect-text", "", "")
+	if code, stop := fs.ParseArgs([]string{"--expect-text", ""}); stop {
+		t.Fatalf("ParseArgs stopped with %d", code)
+	}
+	if !fs.Given("expect-text") || fs.Given("engines") {
+		t.Fatalf("Given: expect-text %v (want true, given empty), engines %v (want false, default)", fs.Given("expect-text"), fs.Given("engines"))
+	}
+}
