@@ -51,23 +51,26 @@ const (
 	EvidenceFake = "kmsconform"
 )
 
+// Where AWS's behaviour is recorded: sections of
+// ../shared/docs/kms-aws-recorded.md (real AWS answers) and the AWS API
+// reference. The Answers table and the kmsspec specs cite these.
 const (
-	srcRec   = "kms-aws-recorded.md "
-	srcAPI   = "AWS KMS API Reference, "
-	srcWire  = srcRec + "§0 Wire / HTTP level"
-	srcEncDe = srcRec + "§1 Encrypt / Decrypt / ReEncrypt"
-	srcGDK   = srcRec + "§2 GetPublicKey / GenerateDataKey(Pair)"
-	srcECDH  = srcRec + "§3 DeriveSharedSecret (ECDH)"
-	srcCK    = srcRec + "§4 CreateKey: invalid spec/usage"
-	srcAlias = srcRec + "§5 Aliases"
-	srcState = srcRec + "§6 Key state transitions"
-	srcSign  = srcRec + "§7 Sign / Verify"
-	srcRand  = srcRec + "§8 GenerateRandom"
-	srcNF    = srcRec + "§9 Key-id resolution / NotFound"
-	srcImp   = srcRec + "§10 Import key material"
-	srcRot   = srcRec + "§11 Key rotation"
-	srcTags  = srcRec + "§12 Multi-region, tags, MAC"
-	srcNone  = srcRec + "§14 Not recorded anywhere"
+	SourceRecorded       = "kms-aws-recorded.md "
+	SourceAPI            = "AWS KMS API Reference, "
+	SourceWire           = SourceRecorded + "§0 Wire / HTTP level"
+	SourceEncryptDecrypt = SourceRecorded + "§1 Encrypt / Decrypt / ReEncrypt"
+	SourceDataKeys       = SourceRecorded + "§2 GetPublicKey / GenerateDataKey(Pair)"
+	SourceECDH           = SourceRecorded + "§3 DeriveSharedSecret (ECDH)"
+	SourceCreateKey      = SourceRecorded + "§4 CreateKey: invalid spec/usage"
+	SourceAliases        = SourceRecorded + "§5 Aliases"
+	SourceKeyState       = SourceRecorded + "§6 Key state transitions"
+	SourceSignVerify     = SourceRecorded + "§7 Sign / Verify"
+	SourceRandom         = SourceRecorded + "§8 GenerateRandom"
+	SourceNotFound       = SourceRecorded + "§9 Key-id resolution / NotFound"
+	SourceImport         = SourceRecorded + "§10 Import key material"
+	srcRot               = SourceRecorded + "§11 Key rotation"
+	SourceTags           = SourceRecorded + "§12 Multi-region, tags, MAC"
+	srcNone              = SourceRecorded + "§14 Not recorded anywhere"
 	// srcCommon lists the errors every AWS API may return.
 	srcCommon = "https://docs.aws.amazon.com/kms/latest/APIReference/CommonErrors.html"
 )
@@ -75,89 +78,89 @@ const (
 // Answers is every error the fake sends, in one table.
 var Answers = []Answer{
 	// Key resolution.
-	{ID: "NotFound.KeyArn", Code: codeNotFound, Message: "Key '%s' does not exist", Evidence: EvidenceRecorded, Source: srcNF},
-	{ID: "NotFound.InvalidKeyID", Code: codeNotFound, Message: "Invalid keyId '%s'", Evidence: EvidenceRecorded, Source: srcNF},
-	{ID: "NotFound.InvalidArnRegion", Code: codeNotFound, Message: "Invalid arn %s", Evidence: EvidenceRecorded, Source: srcNF + " (ARN of another region)"},
+	{ID: "NotFound.KeyArn", Code: codeNotFound, Message: "Key '%s' does not exist", Evidence: EvidenceRecorded, Source: SourceNotFound},
+	{ID: "NotFound.InvalidKeyID", Code: codeNotFound, Message: "Invalid keyId '%s'", Evidence: EvidenceRecorded, Source: SourceNotFound},
+	{ID: "NotFound.InvalidArnRegion", Code: codeNotFound, Message: "Invalid arn %s", Evidence: EvidenceRecorded, Source: SourceNotFound + " (ARN of another region)"},
 	{ID: "NotFound.Alias", Code: codeNotFound, Message: "Alias %s is not found.", Evidence: EvidenceLocalStack, Source: srcNone + " ([LS] text)"},
-	{ID: "NotFound.Policy", Code: codeNotFound, Message: "No such policy exists", Evidence: EvidenceCode, Source: srcAPI + "GetKeyPolicy, Errors: NotFoundException"},
+	{ID: "NotFound.Policy", Code: codeNotFound, Message: "No such policy exists", Evidence: EvidenceCode, Source: SourceAPI + "GetKeyPolicy, Errors: NotFoundException"},
 
 	// Key state and usage.
-	{ID: "Disabled", Code: codeDisabled, Message: "%s is disabled.", Evidence: EvidenceRecorded, Source: srcRot + " (RotateKeyOnDemand); " + srcEncDe + " (S3-relayed)"},
-	{ID: "InvalidState.PendingDeletion", Code: codeInvalidState, Message: "%s is pending deletion.", Evidence: EvidenceRecorded, Source: srcEncDe + " (S3-relayed [S3])"},
-	{ID: "InvalidState.PendingImport", Code: codeInvalidState, Message: "%s is pending import.", Evidence: EvidenceRecorded, Source: srcImp + "; " + srcRot},
-	{ID: "InvalidState.Other", Code: codeInvalidState, Message: "%s is in state %s.", Evidence: EvidenceCode, Source: srcState + " (code only)"},
-	{ID: "InvalidState.NotPendingDeletion", Code: codeInvalidState, Message: "%s is not pending deletion.", Evidence: EvidenceCode, Source: srcAPI + "CancelKeyDeletion, Errors: KMSInvalidStateException; " + srcNone},
-	{ID: "InvalidKeyUsage.Usage", Code: codeInvalidKeyUsage, Message: "%s key usage is %s which is not valid for %s.", Evidence: EvidenceRecorded, Source: srcEncDe + "; " + srcSign + "; " + srcTags},
-	{ID: "InvalidKeyUsage.Algorithm", Code: codeInvalidKeyUsage, Message: "Algorithm %s is incompatible with key spec %s.", Evidence: EvidenceRecorded, Source: srcTags + " (GenerateMac/VerifyMac; same template assumed for encryption and signing algorithms)"},
-	{ID: "InvalidKeyUsage.NoKeyAgreement", Code: codeInvalidKeyUsage, Message: "key spec %s cannot derive a shared secret", Evidence: EvidenceCode, Source: srcAPI + "DeriveSharedSecret, Errors: InvalidKeyUsageException"},
-	{ID: "IncorrectKey", Code: codeIncorrectKey, Message: "The key ID in the request does not identify a CMK that can perform this operation.", Evidence: EvidenceRecorded, Source: srcEncDe},
-	{ID: "DryRun", Code: codeDryRun, Message: "The request would have succeeded, but the DryRun option is set.", Evidence: EvidenceRecorded, Source: srcGDK},
+	{ID: "Disabled", Code: codeDisabled, Message: "%s is disabled.", Evidence: EvidenceRecorded, Source: srcRot + " (RotateKeyOnDemand); " + SourceEncryptDecrypt + " (S3-relayed)"},
+	{ID: "InvalidState.PendingDeletion", Code: codeInvalidState, Message: "%s is pending deletion.", Evidence: EvidenceRecorded, Source: SourceEncryptDecrypt + " (S3-relayed [S3])"},
+	{ID: "InvalidState.PendingImport", Code: codeInvalidState, Message: "%s is pending import.", Evidence: EvidenceRecorded, Source: SourceImport + "; " + srcRot},
+	{ID: "InvalidState.Other", Code: codeInvalidState, Message: "%s is in state %s.", Evidence: EvidenceCode, Source: SourceKeyState + " (code only)"},
+	{ID: "InvalidState.NotPendingDeletion", Code: codeInvalidState, Message: "%s is not pending deletion.", Evidence: EvidenceCode, Source: SourceAPI + "CancelKeyDeletion, Errors: KMSInvalidStateException; " + srcNone},
+	{ID: "InvalidKeyUsage.Usage", Code: codeInvalidKeyUsage, Message: "%s key usage is %s which is not valid for %s.", Evidence: EvidenceRecorded, Source: SourceEncryptDecrypt + "; " + SourceSignVerify + "; " + SourceTags},
+	{ID: "InvalidKeyUsage.Algorithm", Code: codeInvalidKeyUsage, Message: "Algorithm %s is incompatible with key spec %s.", Evidence: EvidenceRecorded, Source: SourceTags + " (GenerateMac/VerifyMac; same template assumed for encryption and signing algorithms)"},
+	{ID: "InvalidKeyUsage.NoKeyAgreement", Code: codeInvalidKeyUsage, Message: "key spec %s cannot derive a shared secret", Evidence: EvidenceCode, Source: SourceAPI + "DeriveSharedSecret, Errors: InvalidKeyUsageException"},
+	{ID: "IncorrectKey", Code: codeIncorrectKey, Message: "The key ID in the request does not identify a CMK that can perform this operation.", Evidence: EvidenceRecorded, Source: SourceEncryptDecrypt},
+	{ID: "DryRun", Code: codeDryRun, Message: "The request would have succeeded, but the DryRun option is set.", Evidence: EvidenceRecorded, Source: SourceDataKeys},
 
 	// Ciphertexts and signatures: no message field at all.
-	{ID: "InvalidCiphertext", Code: codeInvalidCiphertext, NoMessage: true, Evidence: EvidenceRecorded, Source: srcWire + "; " + srcEncDe},
-	{ID: "InvalidSignature", Code: codeInvalidSignature, NoMessage: true, Evidence: EvidenceRecorded, Source: srcWire + "; " + srcSign},
+	{ID: "InvalidCiphertext", Code: codeInvalidCiphertext, NoMessage: true, Evidence: EvidenceRecorded, Source: SourceWire + "; " + SourceEncryptDecrypt},
+	{ID: "InvalidSignature", Code: codeInvalidSignature, NoMessage: true, Evidence: EvidenceRecorded, Source: SourceWire + "; " + SourceSignVerify},
 
 	// CreateKey and key specs.
-	{ID: "Validation.KeyUsageRequired", Code: codeValidation, Message: "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.", Evidence: EvidenceRecorded, Source: srcCK},
-	{ID: "Validation.UsageSpec", Code: codeValidation, Message: "KeyUsage %s is not compatible with KeySpec %s", Evidence: EvidenceRecorded, Source: srcCK + " (RSA_2048 + KEY_AGREEMENT; other pairs assumed)"},
+	{ID: "Validation.KeyUsageRequired", Code: codeValidation, Message: "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.", Evidence: EvidenceRecorded, Source: SourceCreateKey},
+	{ID: "Validation.UsageSpec", Code: codeValidation, Message: "KeyUsage %s is not compatible with KeySpec %s", Evidence: EvidenceRecorded, Source: SourceCreateKey + " (RSA_2048 + KEY_AGREEMENT; other pairs assumed)"},
 	{ID: "Unsupported.KeySpec", Code: codeUnsupported, Message: "KeySpec %s is not supported by kmsconform's KMS fake (it serves SYMMETRIC_DEFAULT, RSA_2048/3072/4096, ECC_NIST_P256/384/521 and ECC_SECG_P256K1).", Evidence: EvidenceFake, Source: "kmsconform: a spec the fake does not serve (HMAC, SM2, ML-DSA)"},
 	{ID: "Unsupported.Origin", Code: codeUnsupported, Message: "Origin %s is not supported by kmsconform's KMS fake (use AWS_KMS or EXTERNAL).", Evidence: EvidenceFake, Source: "kmsconform: custom key stores are not served"},
 	{ID: "Unsupported.MultiRegion", Code: codeUnsupported, Message: "Multi-Region keys are not supported by kmsconform's KMS fake.", Evidence: EvidenceFake, Source: "kmsconform: multi-Region keys are not served"},
-	{ID: "MalformedPolicy", Code: codeMalformedPolicy, Message: "The key policy is not a valid JSON document.", Evidence: EvidenceCode, Source: srcAPI + "CreateKey, Errors: MalformedPolicyDocumentException"},
+	{ID: "MalformedPolicy", Code: codeMalformedPolicy, Message: "The key policy is not a valid JSON document.", Evidence: EvidenceCode, Source: SourceAPI + "CreateKey, Errors: MalformedPolicyDocumentException"},
 	{ID: "Validation.PendingWindow", Code: codeValidation, Message: "PendingWindowInDays should be between 7 and 30, but it is %d", Evidence: EvidenceLocalStack, Source: srcNone + " ([LS] text)"},
-	{ID: "InvalidMarker", Code: codeInvalidMarker, Message: "Invalid marker", Evidence: EvidenceCode, Source: srcAPI + "ListKeys, Errors: InvalidMarkerException"},
+	{ID: "InvalidMarker", Code: codeInvalidMarker, Message: "Invalid marker", Evidence: EvidenceCode, Source: SourceAPI + "ListKeys, Errors: InvalidMarkerException"},
 
 	// Encrypt / Decrypt / data keys / random.
-	{ID: "Validation.OAEPTooLong", Code: codeValidation, Message: "Algorithm %s and key spec %s cannot encrypt data larger than %d bytes.", Evidence: EvidenceRecorded, Source: srcEncDe},
-	{ID: "Validation.KeyIDForAsymmetric", Code: codeValidation, Message: "KeyId is required when EncryptionAlgorithm is %s.", Evidence: EvidenceCode, Source: srcAPI + "Decrypt, KeyId: required for asymmetric keys"},
-	{ID: "Validation.BytesOrSpec", Code: codeValidation, Message: "Please specify either number of bytes or key spec.", Evidence: EvidenceCode, Source: srcAPI + "GenerateDataKey, KeySpec/NumberOfBytes: exactly one"},
-	{ID: "Validation.NumberOfBytesRequired", Code: codeValidation, Message: "NumberOfBytes is required.", Evidence: EvidenceRecorded, Source: srcRand},
-	{ID: "Validation.SM2", Code: codeValidation, Message: "KeyPairSpec SM2 is only available in China Regions.", Evidence: EvidenceCode, Source: srcAPI + "GenerateDataKeyPair, KeyPairSpec: SM2 (China Regions only)"},
+	{ID: "Validation.OAEPTooLong", Code: codeValidation, Message: "Algorithm %s and key spec %s cannot encrypt data larger than %d bytes.", Evidence: EvidenceRecorded, Source: SourceEncryptDecrypt},
+	{ID: "Validation.KeyIDForAsymmetric", Code: codeValidation, Message: "KeyId is required when EncryptionAlgorithm is %s.", Evidence: EvidenceCode, Source: SourceAPI + "Decrypt, KeyId: required for asymmetric keys"},
+	{ID: "Validation.BytesOrSpec", Code: codeValidation, Message: "Please specify either number of bytes or key spec.", Evidence: EvidenceCode, Source: SourceAPI + "GenerateDataKey, KeySpec/NumberOfBytes: exactly one"},
+	{ID: "Validation.NumberOfBytesRequired", Code: codeValidation, Message: "NumberOfBytes is required.", Evidence: EvidenceRecorded, Source: SourceRandom},
+	{ID: "Validation.SM2", Code: codeValidation, Message: "KeyPairSpec SM2 is only available in China Regions.", Evidence: EvidenceCode, Source: SourceAPI + "GenerateDataKeyPair, KeyPairSpec: SM2 (China Regions only)"},
 
 	// Sign / Verify / public keys / ECDH.
-	{ID: "Validation.DigestLength", Code: codeValidation, Message: "Digest is invalid length for algorithm %s.", Evidence: EvidenceRecorded, Source: srcSign},
-	{ID: "Validation.MessageType", Code: codeValidation, Message: "MessageType %s is only valid for ML-DSA keys.", Evidence: EvidenceCode, Source: srcAPI + "Sign, MessageType: EXTERNAL_MU is for ML-DSA keys only"},
-	{ID: "Unsupported.NoPublicKey", Code: codeUnsupported, Message: "%s key spec %s does not have a public key.", Evidence: EvidenceCode, Source: srcAPI + "GetPublicKey, Errors: UnsupportedOperationException; " + srcNone},
-	{ID: "Validation.Empty", Code: codeValidation, Message: "", Evidence: EvidenceRecorded, Source: srcWire + " (DeriveSharedSecret with a bad public key: message \"\")"},
-	{ID: "Validation.PeerNotEC", Code: codeValidation, Message: "The public key is a %s key; %s needs an EC public key on the same curve.", Evidence: EvidenceCode, Source: srcECDH + " (code only; " + srcNone + ")"},
-	{ID: "Validation.PeerCurve", Code: codeValidation, Message: "The public key is on curve %s; key spec %s needs a public key on %s.", Evidence: EvidenceCode, Source: srcECDH + " (code only; " + srcNone + ")"},
+	{ID: "Validation.DigestLength", Code: codeValidation, Message: "Digest is invalid length for algorithm %s.", Evidence: EvidenceRecorded, Source: SourceSignVerify},
+	{ID: "Validation.MessageType", Code: codeValidation, Message: "MessageType %s is only valid for ML-DSA keys.", Evidence: EvidenceCode, Source: SourceAPI + "Sign, MessageType: EXTERNAL_MU is for ML-DSA keys only"},
+	{ID: "Unsupported.NoPublicKey", Code: codeUnsupported, Message: "%s key spec %s does not have a public key.", Evidence: EvidenceCode, Source: SourceAPI + "GetPublicKey, Errors: UnsupportedOperationException; " + srcNone},
+	{ID: "Validation.Empty", Code: codeValidation, Message: "", Evidence: EvidenceRecorded, Source: SourceWire + " (DeriveSharedSecret with a bad public key: message \"\")"},
+	{ID: "Validation.PeerNotEC", Code: codeValidation, Message: "The public key is a %s key; %s needs an EC public key on the same curve.", Evidence: EvidenceCode, Source: SourceECDH + " (code only; " + srcNone + ")"},
+	{ID: "Validation.PeerCurve", Code: codeValidation, Message: "The public key is on curve %s; key spec %s needs a public key on %s.", Evidence: EvidenceCode, Source: SourceECDH + " (code only; " + srcNone + ")"},
 
 	// Aliases.
-	{ID: "Validation.AliasPattern", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9/_-]+$", Evidence: EvidenceCode, Source: srcAPI + "CreateAlias, AliasName pattern; style of " + srcWire},
-	{ID: "Validation.AliasPrefix", Code: codeValidation, Message: `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`, Evidence: EvidenceRecorded, Source: srcAlias},
-	{ID: "NotAuthorized.AliasAWS", Code: codeNotAuthorized, Message: "Cannot create alias with prefix 'alias/aws/'", Evidence: EvidenceCode, Source: srcAPI + "CreateAlias (alias/aws/ is reserved); " + srcNone},
+	{ID: "Validation.AliasPattern", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'aliasName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9/_-]+$", Evidence: EvidenceCode, Source: SourceAPI + "CreateAlias, AliasName pattern; style of " + SourceWire},
+	{ID: "Validation.AliasPrefix", Code: codeValidation, Message: `Alias must start with the prefix "alias/". Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html`, Evidence: EvidenceRecorded, Source: SourceAliases},
+	{ID: "NotAuthorized.AliasAWS", Code: codeNotAuthorized, Message: "Cannot create alias with prefix 'alias/aws/'", Evidence: EvidenceCode, Source: SourceAPI + "CreateAlias (alias/aws/ is reserved); " + srcNone},
 	{ID: "AlreadyExists.Alias", Code: codeAlreadyExists, Message: "An alias with the name %s already exists", Evidence: EvidenceLocalStack, Source: srcNone + " ([LS] text)"},
-	{ID: "Validation.UpdateAliasType", Code: codeValidation, Message: "Alias %s currently points to a key of usage %s and spec %s; UpdateAlias can only move it to a key of the same type and usage.", Evidence: EvidenceCode, Source: srcAPI + "UpdateAlias (same key type and usage)"},
+	{ID: "Validation.UpdateAliasType", Code: codeValidation, Message: "Alias %s currently points to a key of usage %s and spec %s; UpdateAlias can only move it to a key of the same type and usage.", Evidence: EvidenceCode, Source: SourceAPI + "UpdateAlias (same key type and usage)"},
 
 	// Import.
-	{ID: "Unsupported.Origin.ForOperation", Code: codeUnsupported, Message: "%s origin is %s which is not valid for this operation.", Evidence: EvidenceRecorded, Source: srcImp},
-	{ID: "Validation.Wrapping", Code: codeValidation, Message: "Wrapping algorithm %s with wrapping key spec %s is not supported; use RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1/256 with an RSA wrapping key.", Evidence: EvidenceFake, Source: "kmsconform: wrapping combinations the fake serves (" + srcImp + ")"},
-	{ID: "Validation.ValidToRequired", Code: codeValidation, Message: "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES", Evidence: EvidenceRecorded, Source: srcImp},
-	{ID: "Validation.ValidToForbidden", Code: codeValidation, Message: "A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial, ValidTo; mirrors the recorded text in " + srcImp},
-	{ID: "Validation.ValidToPast", Code: codeValidation, Message: "ValidTo must be in the future.", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial, ValidTo"},
-	{ID: "InvalidImportToken", Code: codeInvalidToken, Message: "Import token is invalid or does not belong to key %s.", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial, Errors: InvalidImportTokenException; " + srcNone},
-	{ID: "ExpiredImportToken", Code: codeExpiredToken, Message: "Import token is expired; call GetParametersForImport again.", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial, Errors: ExpiredImportTokenException; " + srcNone},
-	{ID: "IncorrectKeyMaterial.Length", Code: codeIncorrectMaterial, Message: "Key material for %s must be 32 bytes, got %d.", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial, Errors: IncorrectKeyMaterialException; " + srcImp + " (not recorded)"},
-	{ID: "IncorrectKeyMaterial.Spec", Code: codeIncorrectMaterial, Message: "Key material does not fit key spec %s: %v", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial, Errors: IncorrectKeyMaterialException"},
-	{ID: "IncorrectKeyMaterial.Reimport", Code: codeIncorrectMaterial, Message: "The key material is not the material previously imported into %s.", Evidence: EvidenceCode, Source: srcAPI + "ImportKeyMaterial (reimport must be the same material)"},
+	{ID: "Unsupported.Origin.ForOperation", Code: codeUnsupported, Message: "%s origin is %s which is not valid for this operation.", Evidence: EvidenceRecorded, Source: SourceImport},
+	{ID: "Validation.Wrapping", Code: codeValidation, Message: "Wrapping algorithm %s with wrapping key spec %s is not supported; use RSAES_OAEP_SHA_1, RSAES_OAEP_SHA_256 or RSA_AES_KEY_WRAP_SHA_1/256 with an RSA wrapping key.", Evidence: EvidenceFake, Source: "kmsconform: wrapping combinations the fake serves (" + SourceImport + ")"},
+	{ID: "Validation.ValidToRequired", Code: codeValidation, Message: "A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES", Evidence: EvidenceRecorded, Source: SourceImport},
+	{ID: "Validation.ValidToForbidden", Code: codeValidation, Message: "A validTo date must not be set if the ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial, ValidTo; mirrors the recorded text in " + SourceImport},
+	{ID: "Validation.ValidToPast", Code: codeValidation, Message: "ValidTo must be in the future.", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial, ValidTo"},
+	{ID: "InvalidImportToken", Code: codeInvalidToken, Message: "Import token is invalid or does not belong to key %s.", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial, Errors: InvalidImportTokenException; " + srcNone},
+	{ID: "ExpiredImportToken", Code: codeExpiredToken, Message: "Import token is expired; call GetParametersForImport again.", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial, Errors: ExpiredImportTokenException; " + srcNone},
+	{ID: "IncorrectKeyMaterial.Length", Code: codeIncorrectMaterial, Message: "Key material for %s must be 32 bytes, got %d.", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial, Errors: IncorrectKeyMaterialException; " + SourceImport + " (not recorded)"},
+	{ID: "IncorrectKeyMaterial.Spec", Code: codeIncorrectMaterial, Message: "Key material does not fit key spec %s: %v", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial, Errors: IncorrectKeyMaterialException"},
+	{ID: "IncorrectKeyMaterial.Reimport", Code: codeIncorrectMaterial, Message: "The key material is not the material previously imported into %s.", Evidence: EvidenceCode, Source: SourceAPI + "ImportKeyMaterial (reimport must be the same material)"},
 
 	// Tags.
-	{ID: "Tag.TooMany", Code: codeTag, Message: "Too many tags", Evidence: EvidenceRecorded, Source: srcTags},
-	{ID: "Tag.Reserved", Code: codeTag, Message: "Tags beginning with aws: are reserved", Evidence: EvidenceRecorded, Source: srcTags},
-	{ID: "Tag.Duplicate", Code: codeTag, Message: "Duplicate tag keys", Evidence: EvidenceRecorded, Source: srcTags},
-	{ID: "Validation.TagKeyLength", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'tags.%d.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128", Evidence: EvidenceRecorded, Source: srcTags},
-	{ID: "Validation.TagValueLength", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'tags.%d.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256", Evidence: EvidenceRecorded, Source: srcTags},
+	{ID: "Tag.TooMany", Code: codeTag, Message: "Too many tags", Evidence: EvidenceRecorded, Source: SourceTags},
+	{ID: "Tag.Reserved", Code: codeTag, Message: "Tags beginning with aws: are reserved", Evidence: EvidenceRecorded, Source: SourceTags},
+	{ID: "Tag.Duplicate", Code: codeTag, Message: "Duplicate tag keys", Evidence: EvidenceRecorded, Source: SourceTags},
+	{ID: "Validation.TagKeyLength", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'tags.%d.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128", Evidence: EvidenceRecorded, Source: SourceTags},
+	{ID: "Validation.TagValueLength", Code: codeValidation, Message: "1 validation error detected: Value '%s' at 'tags.%d.member.tagValue' failed to satisfy constraint: Member must have length less than or equal to 256", Evidence: EvidenceRecorded, Source: SourceTags},
 
 	// Generic input validation (AWS's "1 validation error detected" style).
-	{ID: "Validation.Enum", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", Evidence: EvidenceRecorded, Source: srcCK + "; " + srcTags + " (AWS lists the set members in its own order; compare as a set)"},
-	{ID: "Validation.Required", Code: codeValidation, Message: "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", Evidence: EvidenceCode, Source: srcWire + " (validation-message style)"},
-	{ID: "Validation.MinLen", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", Evidence: EvidenceCode, Source: srcWire + " (validation-message style; value omitted as for plaintext)"},
-	{ID: "Validation.MaxLen", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", Evidence: EvidenceRecorded, Source: srcEncDe + " (plaintext > 4096)"},
-	{ID: "Validation.MinValue", Code: codeValidation, Message: "1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value greater than or equal to %d", Evidence: EvidenceRecorded, Source: srcRand},
-	{ID: "Validation.MaxValue", Code: codeValidation, Message: "1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value less than or equal to %d", Evidence: EvidenceRecorded, Source: srcRand},
-	{ID: "Validation.MinLenValue", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", Evidence: EvidenceCode, Source: srcWire + " (validation-message style)"},
-	{ID: "Validation.MaxLenValue", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", Evidence: EvidenceRecorded, Source: srcTags + " (tag key/value style)"},
-	{ID: "Validation.MapKeys", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Map keys must have length greater than or equal to 1", Evidence: EvidenceCode, Source: srcWire + " (validation-message style)"},
+	{ID: "Validation.Enum", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must satisfy enum value set: [%s]", Evidence: EvidenceRecorded, Source: SourceCreateKey + "; " + SourceTags + " (AWS lists the set members in its own order; compare as a set)"},
+	{ID: "Validation.Required", Code: codeValidation, Message: "1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", Evidence: EvidenceCode, Source: SourceWire + " (validation-message style)"},
+	{ID: "Validation.MinLen", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", Evidence: EvidenceCode, Source: SourceWire + " (validation-message style; value omitted as for plaintext)"},
+	{ID: "Validation.MaxLen", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", Evidence: EvidenceRecorded, Source: SourceEncryptDecrypt + " (plaintext > 4096)"},
+	{ID: "Validation.MinValue", Code: codeValidation, Message: "1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value greater than or equal to %d", Evidence: EvidenceRecorded, Source: SourceRandom},
+	{ID: "Validation.MaxValue", Code: codeValidation, Message: "1 validation error detected: Value '%d' at '%s' failed to satisfy constraint: Member must have value less than or equal to %d", Evidence: EvidenceRecorded, Source: SourceRandom},
+	{ID: "Validation.MinLenValue", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length greater than or equal to %d", Evidence: EvidenceCode, Source: SourceWire + " (validation-message style)"},
+	{ID: "Validation.MaxLenValue", Code: codeValidation, Message: "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to %d", Evidence: EvidenceRecorded, Source: SourceTags + " (tag key/value style)"},
+	{ID: "Validation.MapKeys", Code: codeValidation, Message: "1 validation error detected: Value at '%s' failed to satisfy constraint: Map keys must have length greater than or equal to 1", Evidence: EvidenceCode, Source: SourceWire + " (validation-message style)"},
 
 	// Wire layer.
 	{ID: "Serialization.WrongType", Code: codeSerialization, Message: "Value for field %s has the wrong type (expected %s)", Evidence: EvidenceCode, Source: "kms-api.md, Error codes: malformed JSON is SerializationException"},

@@ -4,6 +4,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 func init() {
@@ -11,7 +13,7 @@ func init() {
 		ID: "ListAliases/by-key", Topic: "aliases", Ops: ops("CreateAlias", "ListAliases"),
 		Title:  "lists an alias for its key with name, ARN and target",
 		AWS:    "ListAliases(KeyId) filters by key; each entry has AliasName, AliasArn and TargetKeyId",
-		Source: srcAlias + " (test_list_aliases_of_key [A])",
+		Source: kmsfake.SourceAliases + " (test_list_aliases_of_key [A])",
 		Check: func(t *T) {
 			md := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			name := t.Alias(aws.ToString(md.KeyId))
@@ -27,7 +29,7 @@ func init() {
 		ID: "UpdateAlias/retarget-and-delete", Topic: "aliases", Ops: ops("UpdateAlias", "DeleteAlias"),
 		Title:  "re-targets with UpdateAlias and forgets with DeleteAlias",
 		AWS:    "UpdateAlias moves the alias to another key; after DeleteAlias the name resolves to nothing (NotFoundException)",
-		Source: srcAlias + " (test_update_alias, test_create_list_delete_alias [A])",
+		Source: kmsfake.SourceAliases + " (test_update_alias, test_create_list_delete_alias [A])",
 		Check: func(t *T) {
 			a := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			b := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
@@ -77,7 +79,7 @@ func init() {
 		ID: "Encrypt/every-key-id-form", Topic: "aliases", Ops: ops("Encrypt"),
 		Title:  "accepts key id, key ARN, alias name and alias ARN as Encrypt's KeyId and answers with the key ARN",
 		AWS:    "Encrypt accepts every KeyId form; its KeyId answer is the key ARN and it answers EncryptionAlgorithm",
-		Source: srcEncDe + " (test_all_types_of_key_id_can_be_used_for_encryption [A]; Encrypt shape [S])",
+		Source: kmsfake.SourceEncryptDecrypt + " (test_all_types_of_key_id_can_be_used_for_encryption [A]; Encrypt shape [S])",
 		Check: func(t *T) {
 			md := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			name := t.Alias(aws.ToString(md.KeyId))

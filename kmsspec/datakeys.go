@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 func init() {
@@ -27,7 +29,7 @@ func init() {
 			ID: "GenerateDataKeyPair/" + string(c.spec), Topic: "datakeys", Ops: ops("GenerateDataKeyPair", "Decrypt"), Needs: withOpenSSL,
 			Title:  "returns " + string(c.spec) + " SPKI and PKCS#8 DER that openssl reads, and a private blob that decrypts without KeyId",
 			AWS:    "GenerateDataKeyPair answers {KeyId (ARN), KeyPairSpec, PrivateKeyCiphertextBlob, PrivateKeyPlaintext (PKCS#8 DER), PublicKey (SPKI DER)}; Decrypt(PrivateKeyCiphertextBlob) = PrivateKeyPlaintext and needs the same context",
-			Source: srcGDK + " [S] (GK::test_generate_data_key_pair, test_encryption_context_generate_data_key_pair)",
+			Source: kmsfake.SourceDataKeys + " [S] (GK::test_generate_data_key_pair, test_encryption_context_generate_data_key_pair)",
 			Check: func(t *T) {
 				md := t.Shared(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 				out, err := t.C.GenerateDataKeyPair(t.Ctx, &kms.GenerateDataKeyPairInput{KeyId: md.KeyId, KeyPairSpec: c.spec, EncryptionContext: ec})
@@ -57,7 +59,7 @@ func init() {
 		ID: "GenerateDataKeyPairWithoutPlaintext/RSA_4096/openssl-round-trip", Topic: "datakeys", Ops: ops("GenerateDataKeyPairWithoutPlaintext", "Decrypt"), Needs: withOpenSSL,
 		Title:  "WithoutPlaintext (RSA_4096, seed 002): openssl encrypts with PublicKey and decrypts with the Decrypt-ed private key",
 		AWS:    "GenerateDataKeyPairWithoutPlaintext answers {KeyId, KeyPairSpec, PrivateKeyCiphertextBlob, PublicKey}; the blob decrypts without KeyId to the PKCS#8 key of PublicKey",
-		Source: srcGDK + " [S]; " + seeds + " 002",
+		Source: kmsfake.SourceDataKeys + " [S]; " + seeds + " 002",
 		Check: func(t *T) {
 			md := t.Shared(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			out, err := t.C.GenerateDataKeyPairWithoutPlaintext(t.Ctx, &kms.GenerateDataKeyPairWithoutPlaintextInput{KeyId: md.KeyId, KeyPairSpec: types.DataKeyPairSpecRsa4096})

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/kmsconform/kmsconform/failclass"
+	"github.com/kmsconform/kmsconform/kmsfake"
 	"github.com/kmsconform/kmsconform/oracle"
 )
 
@@ -65,7 +66,7 @@ func init() {
 	for _, c := range ecdhCurves {
 		add(ecdhSpec("DeriveSharedSecret/"+string(c.spec)+"/equals-openssl-derive", "equals openssl pkeyutl -derive with the key from GetPublicKey ("+string(c.spec)+")",
 			"SharedSecret is the raw ECDH output Z (x-coordinate, no KDF); DeriveSharedSecret answers KeyAgreementAlgorithm ECDH and KeyOrigin AWS_KMS",
-			srcECDH+" [S] (test_derive_shared_secret, test_derive_shared_secret_matches_openssl); "+seeds+" 003", withOpenSSL, func(t *T) {
+			kmsfake.SourceECDH+" [S] (test_derive_shared_secret, test_derive_shared_secret_matches_openssl); "+seeds+" 003", withOpenSSL, func(t *T) {
 				md := t.Shared(c.spec, types.KeyUsageTypeKeyAgreement)
 				priv, peerDER := peerKey(t, c.openssl)
 				want := t.OpenSSL(nil, "pkeyutl", "-derive", "-inkey", priv, "-peerkey", t.PublicKeyPEM(md))
@@ -76,7 +77,7 @@ func init() {
 				t.Equal(out.KeyOrigin, types.OriginTypeAwsKms, "KeyOrigin")
 			}))
 		add(ecdhSpec("DeriveSharedSecret/"+string(c.spec)+"/equals-oracle", "equals the Go oracle's ECDH with a peer key made in Go ("+string(c.spec)+"), with every leading zero kept",
-			"SharedSecret is Z, as many bytes as the field (P-521: 66, leading zeros kept)", srcECDH+" [S]; field-notes.md ECDH", nil, func(t *T) {
+			"SharedSecret is Z, as many bytes as the field (P-521: 66, leading zeros kept)", kmsfake.SourceECDH+" [S]; field-notes.md ECDH", nil, func(t *T) {
 				md := t.Shared(c.spec, types.KeyUsageTypeKeyAgreement)
 				peer, err := ecdsa.GenerateKey(c.curve, rand.Reader)
 				t.OK(err, "generating a peer key")
@@ -93,7 +94,7 @@ func init() {
 			}))
 		add(ecdhSpec("DeriveSharedSecret/"+string(c.spec)+"/symmetric-between-two-keys", "derives the same secret from both sides of two KMS keys ("+string(c.spec)+")",
 			"ECDH is symmetric: DeriveSharedSecret(A, pub B) = DeriveSharedSecret(B, pub A) (LocalStack returned different secrets per side, localstack#11905)",
-			srcECDH+" [S] (the two sides derive the same secret); field-notes.md ECDH", nil, func(t *T) {
+			kmsfake.SourceECDH+" [S] (the two sides derive the same secret); field-notes.md ECDH", nil, func(t *T) {
 				a := t.Shared(c.spec, types.KeyUsageTypeKeyAgreement)
 				b := t.Key(c.spec, types.KeyUsageTypeKeyAgreement)
 				ab := derive(t, a, t.PublicKey(b)).SharedSecret

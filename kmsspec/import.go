@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 // external creates an EXTERNAL-origin key awaiting its material.
@@ -136,7 +138,7 @@ func init() {
 		add(importSpec("ImportKeyMaterial/SYMMETRIC_DEFAULT/"+string(c.alg)+"/"+string(c.spec)+"/"+c.wrap,
 			"imports 32 bytes wrapped by "+c.wrap+" with "+string(c.alg)+" under an "+string(c.spec)+" wrapping key, then encrypts and decrypts",
 			"GetParametersForImport answers {ImportToken, KeyId (ARN), ParametersValidTo, PublicKey}; after ImportKeyMaterial the key is Enabled with its ExpirationModel and works",
-			srcImp+" [S]/[A] (wrapping combinations that worked; RSA_AES_KEY_WRAP_SHA_256 = OAEP-SHA256(AES key) ‖ AES-KWP(material)); "+api+"GetParametersForImport, WrappingAlgorithm",
+			kmsfake.SourceImport+" [S]/[A] (wrapping combinations that worked; RSA_AES_KEY_WRAP_SHA_256 = OAEP-SHA256(AES key) ‖ AES-KWP(material)); "+api+"GetParametersForImport, WrappingAlgorithm",
 			c.needs, func(t *T) {
 				md := external(t, "", "")
 				p := params(t, md, c.alg, c.spec)
@@ -155,7 +157,7 @@ func init() {
 	}
 	add(importSpec("ImportKeyMaterial/RSA_2048/RSA_AES_KEY_WRAP_SHA_256/public-key-matches", "imports an RSA_2048 PKCS#8 private key with RSA_AES_KEY_WRAP_SHA_256; GetPublicKey returns its public key and KMS decrypts OAEP made with it",
 		"RSA material is PKCS#8 DER wrapped with RSA_AES_KEY_WRAP_*; GetPublicKey is byte-equal to the imported key's SPKI",
-		srcImp+" (test_import_key_rsa_aes_wrap_sha256 [A]); "+rec+"§2 (GetPublicKey after import [A])", withOpenSSL, func(t *T) {
+		kmsfake.SourceImport+" (test_import_key_rsa_aes_wrap_sha256 [A]); "+rec+"§2 (GetPublicKey after import [A])", withOpenSSL, func(t *T) {
 			md := external(t, types.KeySpecRsa2048, types.KeyUsageTypeEncryptDecrypt)
 			priv, err := rsa.GenerateKey(rand.Reader, 2048)
 			t.OK(err, "generating an RSA key")
@@ -174,7 +176,7 @@ func init() {
 		}),
 		importSpec("ImportKeyMaterial/ECC_NIST_P256/RSAES_OAEP_SHA_1/public-key-matches", "imports a P-256 PKCS#8 signing key wrapped with RSAES_OAEP_SHA_1; GetPublicKey returns its public key",
 			"ECC material is PKCS#8 DER; RSAES_OAEP_SHA_1 with RSA_2048 wraps P-256 material; GetPublicKey is byte-equal to the imported key's SPKI",
-			srcImp+" (test_import_key_ecc_keys [A]: RSAES_OAEP_SHA_1 + RSA_2048 for P256)", nil, func(t *T) {
+			kmsfake.SourceImport+" (test_import_key_ecc_keys [A]: RSAES_OAEP_SHA_1 + RSA_2048 for P256)", nil, func(t *T) {
 				md := external(t, types.KeySpecEccNistP256, types.KeyUsageTypeSignVerify)
 				priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 				t.OK(err, "generating a P-256 key")

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
 	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
@@ -154,7 +155,7 @@ func init() {
 			ID: "CreateKey/" + string(p.spec) + "/" + string(p.usage) + "-refused", Topic: "keys", Ops: ops("CreateKey"),
 			Title:  "refuses " + string(p.spec) + " with " + string(p.usage) + " with ValidationException",
 			AWS:    "the pair is not allowed: ValidationException",
-			Source: srcCK + " [D] (AWS docs: allowed usages per key spec)",
+			Source: kmsfake.SourceCreateKey + " [D] (AWS docs: allowed usages per key spec)",
 			Check: func(t *T) {
 				err := t.tryCreateKey(&kms.CreateKeyInput{KeySpec: p.spec, KeyUsage: p.usage,
 					Tags: []types.Tag{{TagKey: aws.String(RunTag), TagValue: aws.String(t.Run.ID)}}})
@@ -178,7 +179,7 @@ func init() {
 		ID: "DescribeKey/every-key-id-form", Topic: "keys", Ops: ops("DescribeKey", "CreateAlias"),
 		Title:  "finds a key by key id, key ARN, alias name and alias ARN",
 		AWS:    "KeyId accepts the key id, key ARN, alias name and alias ARN",
-		Source: srcAlias + " (test_describe_with_alias_arn [S]); " + api + "DescribeKey, KeyId",
+		Source: kmsfake.SourceAliases + " (test_describe_with_alias_arn [S]); " + api + "DescribeKey, KeyId",
 		Check: func(t *T) {
 			md := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			alias := t.Alias(aws.ToString(md.KeyId))

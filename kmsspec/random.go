@@ -5,6 +5,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 func init() {
@@ -13,7 +15,7 @@ func init() {
 			ID: fmt.Sprintf("GenerateRandom/%d", n), Topic: "random", Ops: ops("GenerateRandom"),
 			Title:  fmt.Sprintf("returns exactly %d bytes for NumberOfBytes %d", n, n),
 			AWS:    "Plaintext has exactly NumberOfBytes bytes",
-			Source: srcRand + " [S] (test_generate_random)",
+			Source: kmsfake.SourceRandom + " [S] (test_generate_random)",
 			Check: func(t *T) {
 				out, err := t.C.GenerateRandom(t.Ctx, &kms.GenerateRandomInput{NumberOfBytes: aws.Int32(n)})
 				t.OK(err, "GenerateRandom NumberOfBytes=%d", n)

@@ -17,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
 	"github.com/kmsconform/kmsconform/failclass"
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 var rsaSpecsBySize = map[int]types.KeySpec{2048: types.KeySpecRsa2048, 3072: types.KeySpecRsa3072, 4096: types.KeySpecRsa4096}
@@ -237,7 +238,7 @@ func init() {
 		spec := rsaSpecsBySize[bits]
 		add(rsaSpec("Encrypt/"+string(spec)+"/ciphertext-is-RSA", "encrypts under "+string(spec)+" to a ciphertext of the modulus' size, below the modulus, answering the algorithm and the key ARN",
 			"Encrypt with an RSA key is RSAES-OAEP under that key: the ciphertext is an integer mod N of k bytes (floci#3024: RSA Encrypt ignored the key spec)",
-			srcEncDe+" (Encrypt shape [S]); field-notes.md KMS emulators (floci-io/floci#3024)", nil, ops("Encrypt", "GetPublicKey"), func(t *T) {
+			kmsfake.SourceEncryptDecrypt+" (Encrypt shape [S]); field-notes.md KMS emulators (floci-io/floci#3024)", nil, ops("Encrypt", "GetPublicKey"), func(t *T) {
 				md := t.Shared(spec, types.KeyUsageTypeEncryptDecrypt)
 				pub := rsaPublic(t, t.PublicKey(md))
 				out, err := t.C.Encrypt(t.Ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("kmsconform"), EncryptionAlgorithm: types.EncryptionAlgorithmSpecRsaesOaepSha256})
@@ -256,7 +257,7 @@ func init() {
 			t.Want(err, "InvalidKeyUsage.Usage", aws.ToString(md.Arn), "SIGN_VERIFY", "Encrypt")
 		}),
 		rsaSpec("ReEncrypt/RSA_2048/OAEP_SHA_256-both-sides", "re-encrypts an RSA_2048 ciphertext to another RSA key with RSAES_OAEP_SHA_256 on both sides",
-			"ReEncrypt works for RSA_2048 with RSAES_OAEP_SHA_256 as source and destination algorithm", srcEncDe+" (ReEncrypt shape [S], RSA_2048)", nil, ops("Encrypt", "ReEncrypt", "Decrypt"), func(t *T) {
+			"ReEncrypt works for RSA_2048 with RSAES_OAEP_SHA_256 as source and destination algorithm", kmsfake.SourceEncryptDecrypt+" (ReEncrypt shape [S], RSA_2048)", nil, ops("Encrypt", "ReEncrypt", "Decrypt"), func(t *T) {
 				src := t.Shared(types.KeySpecRsa2048, types.KeyUsageTypeEncryptDecrypt)
 				dst := t.Shared(types.KeySpecRsa3072, types.KeyUsageTypeEncryptDecrypt)
 				alg := types.EncryptionAlgorithmSpecRsaesOaepSha256

@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 func signSpec(id, title, awsText, source string, needs []Need, check func(*T)) *Spec {
@@ -32,7 +34,7 @@ func init() {
 	} {
 		add(signSpec("Sign/"+string(c.spec)+"/"+string(c.alg), "signs a RAW message with "+string(c.spec)+" "+string(c.alg)+" that Verify and openssl dgst -verify accept, and refuses it for another message",
 			"Sign answers {KeyId (ARN), Signature, SigningAlgorithm}; ECDSA signatures are DER, RSA-PSS salt = digest length; Verify of another message is KMSInvalidSignatureException with no message",
-			srcSign+" [S] (test_sign_verify, test_verify_salt_length)", withOpenSSL, func(t *T) {
+			kmsfake.SourceSignVerify+" [S] (test_sign_verify, test_verify_salt_length)", withOpenSSL, func(t *T) {
 				md := t.Shared(c.spec, types.KeyUsageTypeSignVerify)
 				msg := []byte("kmsconform signed message\n")
 				s, err := t.C.Sign(t.Ctx, &kms.SignInput{KeyId: md.KeyId, Message: msg, MessageType: types.MessageTypeRaw, SigningAlgorithm: c.alg})
@@ -68,7 +70,7 @@ func init() {
 				t.Want(err, "Validation.DigestLength", "RSASSA_PSS_SHA_256")
 			}),
 		signSpec("Sign/ECC_NIST_P384/DIGEST-verifies-as-RAW", "verifies a DIGEST signature as the RAW signature of the same message",
-			"a DIGEST signature is over the given hash: signing SHA-384(m) as DIGEST verifies for m as RAW", srcSign+" [A] (test_verify_salt_length)", nil, func(t *T) {
+			"a DIGEST signature is over the given hash: signing SHA-384(m) as DIGEST verifies for m as RAW", kmsfake.SourceSignVerify+" [A] (test_verify_salt_length)", nil, func(t *T) {
 				md := t.Shared(types.KeySpecEccNistP384, types.KeyUsageTypeSignVerify)
 				msg := []byte("kmsconform digest message")
 				sum := sha512.Sum384(msg)

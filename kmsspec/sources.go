@@ -10,21 +10,9 @@ import (
 // ../shared/docs/kms-aws-recorded.md (real AWS answers recorded in
 // LocalStack's AWS-validated snapshot tests); [S] rows are exact.
 const (
-	rec      = "kms-aws-recorded.md "
-	srcWire  = rec + "§0 Wire / HTTP level"
-	srcEncDe = rec + "§1 Encrypt / Decrypt / ReEncrypt"
-	srcGDK   = rec + "§2 GetPublicKey / GenerateDataKey(Pair)"
-	srcECDH  = rec + "§3 DeriveSharedSecret (ECDH)"
-	srcCK    = rec + "§4 CreateKey: invalid spec/usage"
-	srcAlias = rec + "§5 Aliases"
-	srcState = rec + "§6 Key state transitions"
-	srcSign  = rec + "§7 Sign / Verify"
-	srcRand  = rec + "§8 GenerateRandom"
-	srcNF    = rec + "§9 Key-id resolution / NotFound"
-	srcImp   = rec + "§10 Import key material"
-	srcTags  = rec + "§12 Multi-region, tags, MAC"
+	rec      = kmsfake.SourceRecorded
 	srcMeta  = rec + "§13 DescribeKey / CreateKey KeyMetadata field sets"
-	api      = "AWS KMS API Reference, "
+	api      = kmsfake.SourceAPI
 	devguide = "AWS KMS Developer Guide, "
 	seeds    = "shared/seeds runbooks (run verbatim against AWS)"
 )

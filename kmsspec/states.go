@@ -4,6 +4,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 func stateSpec(id, title, awsText, source string, o []string, check func(*T)) *Spec {
@@ -29,7 +31,7 @@ func pendingDeletion(t *T) *types.KeyMetadata {
 func init() {
 	add(stateSpec("DisableKey/symmetric/refuses-use-until-enabled", "refuses Encrypt, Decrypt and GenerateDataKey on a disabled key with DisabledException, and works again once enabled",
 		"DisableKey → KeyState Disabled, Enabled false; crypto operations answer DisabledException `<key-arn> is disabled.`; EnableKey restores them",
-		answerSource("Disabled")+"; "+srcState+" [A]", ops("DisableKey", "EnableKey", "Encrypt", "Decrypt", "GenerateDataKey"), func(t *T) {
+		answerSource("Disabled")+"; "+kmsfake.SourceKeyState+" [A]", ops("DisableKey", "EnableKey", "Encrypt", "Decrypt", "GenerateDataKey"), func(t *T) {
 			md := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			enc, err := t.C.Encrypt(t.Ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("before")})
 			t.OK(err, "Encrypt")
@@ -90,7 +92,7 @@ func init() {
 			}),
 		stateSpec("ScheduleKeyDeletion/refuses-use-and-cancels-to-Disabled", "schedules deletion (PendingDeletion, DeletionDate), refuses use with KMSInvalidStateException, and cancels to Disabled",
 			"ScheduleKeyDeletion → PendingDeletion with DeletionDate; crypto answers `<key-arn> is pending deletion.`; a second schedule is KMSInvalidStateException; CancelKeyDeletion leaves the key Disabled without DeletionDate",
-			answerSource("InvalidState.PendingDeletion")+"; "+srcState+" [A] (test_schedule_and_cancel_key_deletion, test_cant_delete_deleted_key)",
+			answerSource("InvalidState.PendingDeletion")+"; "+kmsfake.SourceKeyState+" [A] (test_schedule_and_cancel_key_deletion, test_cant_delete_deleted_key)",
 			ops("ScheduleKeyDeletion", "CancelKeyDeletion", "Encrypt", "Decrypt"), func(t *T) {
 				md := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 				enc, err := t.C.Encrypt(t.Ctx, &kms.EncryptInput{KeyId: md.KeyId, Plaintext: []byte("x")})
@@ -121,7 +123,7 @@ func init() {
 				t.True(d.KeyMetadata.DeletionDate == nil, "DeletionDate after CancelKeyDeletion")
 			}),
 		stateSpec("ScheduleKeyDeletion/GenerateDataKey-refused", "refuses GenerateDataKey on a key pending deletion with KMSInvalidStateException",
-			"KMSInvalidStateException", srcEncDe+" [A] (test_cant_use_disabled_or_deleted_keys)", ops("ScheduleKeyDeletion", "GenerateDataKey"), func(t *T) {
+			"KMSInvalidStateException", kmsfake.SourceEncryptDecrypt+" [A] (test_cant_use_disabled_or_deleted_keys)", ops("ScheduleKeyDeletion", "GenerateDataKey"), func(t *T) {
 				md := pendingDeletion(t)
 				_, err := t.C.GenerateDataKey(t.Ctx, &kms.GenerateDataKeyInput{KeyId: md.KeyId, KeySpec: types.DataKeySpecAes256})
 				t.Want(err, "InvalidState.PendingDeletion", aws.ToString(md.Arn))
@@ -153,7 +155,7 @@ func init() {
 				t.APIError(err, "KMSInvalidStateException")
 			}),
 		stateSpec("ScheduleKeyDeletion/disabled-key", "schedules deletion of a disabled key",
-			"ScheduleKeyDeletion is allowed on a disabled key", srcState+" [A] (test_cant_use_disabled_or_deleted_keys)", ops("ScheduleKeyDeletion", "DisableKey"), func(t *T) {
+			"ScheduleKeyDeletion is allowed on a disabled key", kmsfake.SourceKeyState+" [A] (test_cant_use_disabled_or_deleted_keys)", ops("ScheduleKeyDeletion", "DisableKey"), func(t *T) {
 				md := disabled(t, types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 				_, err := t.C.ScheduleKeyDeletion(t.Ctx, &kms.ScheduleKeyDeletionInput{KeyId: md.KeyId, PendingWindowInDays: aws.Int32(30)})
 				t.OK(err, "ScheduleKeyDeletion of a disabled key")

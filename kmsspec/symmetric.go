@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 var symEC = map[string]string{"purpose": "kmsconform", "tenant": "42"}
@@ -32,7 +34,7 @@ func init() {
 	add(
 		symSpec("Decrypt/symmetric/without-KeyId", "decrypts without KeyId and names the key by ARN",
 			"Decrypt of a symmetric blob needs no KeyId; it answers the plaintext, the key ARN and EncryptionAlgorithm SYMMETRIC_DEFAULT",
-			srcEncDe+" (Decrypt shape [S])", ed, func(t *T) {
+			kmsfake.SourceEncryptDecrypt+" (Decrypt shape [S])", ed, func(t *T) {
 				md, blob := symBlob(t)
 				out, err := t.C.Decrypt(t.Ctx, &kms.DecryptInput{CiphertextBlob: blob, EncryptionContext: symEC})
 				t.OK(err, "Decrypt")
@@ -135,7 +137,7 @@ func init() {
 			}),
 		symSpec("ReEncrypt/symmetric/to-another-key", "re-encrypts under another key with ReEncrypt",
 			"ReEncrypt answers SourceKeyId and KeyId as ARNs; the new blob decrypts under the destination key",
-			srcEncDe+" (ReEncrypt shape [S])", ops("ReEncrypt", "Decrypt"), func(t *T) {
+			kmsfake.SourceEncryptDecrypt+" (ReEncrypt shape [S])", ops("ReEncrypt", "Decrypt"), func(t *T) {
 				md, blob := symBlob(t)
 				dst := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 				out, err := t.C.ReEncrypt(t.Ctx, &kms.ReEncryptInput{CiphertextBlob: blob, SourceEncryptionContext: symEC, DestinationKeyId: dst.KeyId})
@@ -155,7 +157,7 @@ func init() {
 	gdk := ops("GenerateDataKey", "Decrypt")
 	add(symSpec("GenerateDataKey/AES_256", "returns a 32-byte AES_256 key whose blob decrypts to it",
 		"GenerateDataKey answers {CiphertextBlob, KeyId (ARN), Plaintext}; the blob needs the same encryption context",
-		srcGDK+" [S]", gdk, func(t *T) {
+		kmsfake.SourceDataKeys+" [S]", gdk, func(t *T) {
 			md := t.Shared(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			out, err := t.C.GenerateDataKey(t.Ctx, &kms.GenerateDataKeyInput{KeyId: md.KeyId, KeySpec: types.DataKeySpecAes256, EncryptionContext: symEC})
 			t.OK(err, "GenerateDataKey")
@@ -218,7 +220,7 @@ func init() {
 			t.APIError(err, "InvalidKeyUsageException")
 		}),
 		symSpec("GenerateDataKeyWithoutPlaintext/AES_256", "returns only a blob that decrypts to 32 bytes",
-			"GenerateDataKeyWithoutPlaintext answers {CiphertextBlob, KeyId (ARN)}", srcGDK+" [S]", ops("GenerateDataKeyWithoutPlaintext", "Decrypt"), func(t *T) {
+			"GenerateDataKeyWithoutPlaintext answers {CiphertextBlob, KeyId (ARN)}", kmsfake.SourceDataKeys+" [S]", ops("GenerateDataKeyWithoutPlaintext", "Decrypt"), func(t *T) {
 				md := t.Shared(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 				out, err := t.C.GenerateDataKeyWithoutPlaintext(t.Ctx, &kms.GenerateDataKeyWithoutPlaintextInput{KeyId: md.KeyId, KeySpec: types.DataKeySpecAes256})
 				t.OK(err, "GenerateDataKeyWithoutPlaintext")

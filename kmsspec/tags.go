@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
+	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
 // userTags lists a key's tags as key=value, leaving out the run's tag.
@@ -29,7 +31,7 @@ func init() {
 		ID: "TagResource/overwrite-list-untag", Topic: "keys", Ops: ops("TagResource", "ListResourceTags", "UntagResource"),
 		Title:  "tags, overwrites, lists in key order and untags",
 		AWS:    "TagResource with an existing key overwrites its value; ListResourceTags lists tags in ascending TagKey order",
-		Source: srcTags + " [S]",
+		Source: kmsfake.SourceTags + " [S]",
 		Check: func(t *T) {
 			md := t.Key(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 			_, err := t.C.TagResource(t.Ctx, &kms.TagResourceInput{KeyId: md.KeyId, Tags: []types.Tag{tag("team", "a"), tag("env", "test")}})

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/kms/types"
+
 	"github.com/kmsconform/kmsconform/kmsfake"
 )
 
@@ -16,7 +17,7 @@ func wireSpec(id, title, awsText, source string, o []string, check func(*T)) *Sp
 
 func init() {
 	add(wireSpec("wire/malformed-JSON", "answers malformed JSON with HTTP 400 SerializationException",
-		"HTTP 400 with __type SerializationException", answerSource("Serialization.JSON")+"; "+srcWire+" (every error is HTTP 400)", nil, func(t *T) {
+		"HTTP 400 with __type SerializationException", answerSource("Serialization.JSON")+"; "+kmsfake.SourceWire+" (every error is HTTP 400)", nil, func(t *T) {
 			resp := t.Raw("Encrypt", []byte(`{"KeyId": "x", "Plaintext": `))
 			t.Equal(resp.Status, 400, "HTTP status (body %s)", resp.Body)
 			m, err := resp.JSON()
@@ -32,7 +33,7 @@ func init() {
 				t.True(strings.HasSuffix(typ, "UnknownOperationException"), "__type %q", typ)
 			}),
 		wireSpec("wire/success-content-type", "answers success with HTTP 200 and application/x-amz-json-1.1",
-			"success is HTTP 200 with an awsJson1_1 body", srcWire+" (every success is 200); "+api+"Common parameters (awsJson1_1)", ops("GenerateRandom"), func(t *T) {
+			"success is HTTP 200 with an awsJson1_1 body", kmsfake.SourceWire+" (every success is 200); "+api+"Common parameters (awsJson1_1)", ops("GenerateRandom"), func(t *T) {
 				status, m, resp := t.RawJSON("GenerateRandom", map[string]any{"NumberOfBytes": 16})
 				t.Equal(status, 200, "HTTP status")
 				t.True(strings.HasPrefix(resp.Header.Get("Content-Type"), "application/x-amz-json-1.1"), "Content-Type %q", resp.Header.Get("Content-Type"))
@@ -40,7 +41,7 @@ func init() {
 				t.True(has, "no Plaintext in %v", m)
 			}),
 		wireSpec("wire/error-shape", "answers client errors with HTTP 400, __type and message in the body and X-Amzn-ErrorType",
-			"HTTP 400; __type is the code; the body's message is the text", srcWire+" [S]; "+answerSource("NotFound.InvalidKeyID"), ops("DescribeKey"), func(t *T) {
+			"HTTP 400; __type is the code; the body's message is the text", kmsfake.SourceWire+" [S]; "+answerSource("NotFound.InvalidKeyID"), ops("DescribeKey"), func(t *T) {
 				status, m, resp := t.RawJSON("DescribeKey", map[string]any{"KeyId": "fake-key-id"})
 				t.Equal(status, 400, "HTTP status")
 				typ, _ := m["__type"].(string)
@@ -50,13 +51,13 @@ func init() {
 				t.True(strings.HasPrefix(resp.Header.Get("X-Amzn-ErrorType"), "NotFoundException"), "X-Amzn-ErrorType %q", resp.Header.Get("X-Amzn-ErrorType"))
 			}),
 		wireSpec("wire/bad-base64", "answers a base64 field that is not base64 with HTTP 400, never 500",
-			"every recorded error is HTTP 400; no 5xx", srcWire, ops("Encrypt"), func(t *T) {
+			"every recorded error is HTTP 400; no 5xx", kmsfake.SourceWire, ops("Encrypt"), func(t *T) {
 				md := t.Shared(types.KeySpecSymmetricDefault, types.KeyUsageTypeEncryptDecrypt)
 				status, m, _ := t.RawJSON("Encrypt", map[string]any{"KeyId": aws.ToString(md.KeyId), "Plaintext": "!!! not base64 !!!"})
 				t.Equal(status, 400, "HTTP status (body %v)", m)
 			}),
 		wireSpec("wire/sdk-sees-400", "reports HTTP 400 through the SDK for an API error",
-			"InvalidCiphertextException is HTTP 400", srcWire, ops("Decrypt"), func(t *T) {
+			"InvalidCiphertextException is HTTP 400", kmsfake.SourceWire, ops("Decrypt"), func(t *T) {
 				_, err := t.C.Decrypt(t.Ctx, &kms.DecryptInput{CiphertextBlob: []byte("not a ciphertext blob at all")})
 				t.APIError(err, "InvalidCiphertextException")
 				var re interface{ HTTPStatusCode() int }
